@@ -1,0 +1,92 @@
+# Accord — `make run` serves the demo, `make test` runs the whole suite (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/accord
+# Debian packages: WeasyPrint's Pango, Chromium for browser tests, poppler for pdftotext/pdftoppm,
+# gettext for translators, Nanum fonts for screenshots of Korean pages.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 chromium poppler-utils gettext fonts-nanum
+
+# Django 6.1 needs Python >= 3.12: a python3.13/python3.12 on PATH first (what a user's machine
+# has), then pyenv's installed versions (pyenv shims fail unless a version is selected).
+define find_python
+for cand in python3.13 python3.12 python3; do \
+  if command -v $$cand >/dev/null 2>&1 && $$cand -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then \
+    command -v $$cand; exit 0; fi; \
+done; \
+root=$$(pyenv root 2>/dev/null || echo "$$HOME/.pyenv"); \
+for cand in $$(ls -d $$root/versions/3.13* $$root/versions/3.12* 2>/dev/null | sort -rV); do \
+  for exe in $$cand/bin/python3.13 $$cand/bin/python3.12; do \
+    if [ -x $$exe ]; then echo $$exe; exit 0; fi; \
+  done; \
+done; \
+exit 1
+endef
+
+.PHONY: help run test test-sqlite test-postgres test-fast lint typecheck messages system-deps venv clean-db dev-cert
+
+help:
+	@echo "make run            create .venv, install, migrate, load the demo, serve http://127.0.0.1:$(PORT)"
+	@echo "make test           the whole suite on SQLite (unit, integration, Chromium browser tests)"
+	@echo "make test-postgres  the same suite on PostgreSQL ($(PG_URL))"
+	@echo "make lint           ruff + mypy"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@PYTHON=$$($(find_python)) || { echo "Accord needs Python 3.12 or newer (python3.13 or python3.12 on PATH, or via pyenv). Install one, e.g. 'apt-get install python3.12 python3.12-venv'."; exit 1; }; \
+	echo "Using $$PYTHON ($$($$PYTHON --version))"; \
+	[ -x $(PY) ] || $$PYTHON -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing system packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+	  echo "Missing system packages:$$missing"; \
+	  echo "Install them with: sudo apt-get install$$missing"; \
+	  if ! command -v dpkg >/dev/null 2>&1; then echo "(Not Debian/Ubuntu: install Pango, Chromium and poppler-utils with your package manager.)"; fi; \
+	  exit 1; \
+	fi
+
+dev-cert: venv
+	@DEBUG=1 $(PY) manage.py generate_dev_certificate
+
+run: system-deps venv
+	@mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --no-input -v0
+	DEBUG=1 $(PY) manage.py compilemessages -v0 --ignore=.venv 2>/dev/null || true
+	@DEBUG=1 $(PY) manage.py generate_dev_certificate
+	@DEBUG=1 $(PY) manage.py seed_demo
+	@echo "Accord: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: test-sqlite
+
+test-sqlite: system-deps venv
+	@unset DATABASE_URL; $(PY) -m pytest
+
+test-postgres: system-deps venv
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest
+
+test-fast: venv
+	$(PY) -m pytest -m "not browser"
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+messages: venv
+	DEBUG=1 $(PY) manage.py makemessages -l ko --ignore=.venv --ignore=var --no-obsolete
+	DEBUG=1 $(PY) manage.py compilemessages -l ko --ignore=.venv
+
+clean-db:
+	rm -f var/accord.sqlite3 var/accord.sqlite3-wal var/accord.sqlite3-shm

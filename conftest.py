@@ -1,0 +1,59 @@
+"""Shared fixtures: the demo world, users by name, browser launch options."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from declarations.demo import MANIFESTO_SLUG, seed_demo
+from declarations.models import Declaration
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings: Any, tmp_path: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def demo(db: Any) -> Declaration:
+    """The DETA manifesto with the DETA parties and all demo users."""
+    return seed_demo(create_users=True)
+
+
+@pytest.fixture
+def user_client(demo: Declaration) -> Any:
+    """client_for('gyeonggi.reviewer') → a logged-in test client."""
+
+    def client_for(username: str) -> Client:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        return client
+
+    return client_for
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, Any]:
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    return {
+        "executable_path": executable,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--no-first-run",
+        ],
+    }
+
+
+__all__ = ["MANIFESTO_SLUG"]

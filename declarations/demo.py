@@ -1,0 +1,113 @@
+"""The demo: the DETA manifesto, the DETA members and one login per role (docs/demo.md)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from signatories.models import Membership, Party
+from signatories.services import membership_add, party_upsert
+
+from .interchange import parse
+from .models import Declaration
+from .services import (
+    declaration_add_party,
+    declaration_grant_observer,
+    declaration_grant_secretariat,
+    declaration_import,
+    version_publish,
+)
+
+DATA_DIR = Path(__file__).resolve().parent.parent
+MANIFESTO_FILE = DATA_DIR / "declarations" / "data" / "deta-trustworthy-ai-manifesto.json"
+MEMBERS_FILE = DATA_DIR / "signatories" / "data" / "deta-members.json"
+MANIFESTO_SLUG = "deta-trustworthy-ai-manifesto"
+DEMO_PASSWORD = "accord-demo"  # noqa: S105 - demo only, created only with DEBUG on
+DEMO_PARTIES = ["gyeonggi", "catalonia", "kyoto", "occitanie"]
+ROLE_SUFFIX = {
+    "reviewer": Membership.Role.REVIEWER,
+    "focal": Membership.Role.FOCAL_POINT,
+    "signatory": Membership.Role.SIGNATORY,
+}
+OUTSIDER_PARTY = {
+    "key": "demo-outsider-region",
+    "name": {"en": "Demo Outsider Region", "ko": "데모 외부 지역"},
+    "short_name": "Outsider Region",
+    "country": "",
+    "kind": "regional government",
+    "note": "Not a DETA member: shows that outsiders cannot see the manifesto.",
+}
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    role: str
+
+
+def demo_logins() -> list[DemoLogin]:
+    logins = [DemoLogin("secretariat", "DETA secretariat (edits, runs rounds and signing)")]
+    for key in DEMO_PARTIES:
+        logins += [
+            DemoLogin(f"{key}.reviewer", f"{key}: reviewer"),
+            DemoLogin(f"{key}.focal", f"{key}: focal point"),
+            DemoLogin(f"{key}.signatory", f"{key}: signatory"),
+        ]
+    logins += [
+        DemoLogin("observer", "observer (reads only)"),
+        DemoLogin("outsider", "a party outside DETA (sees nothing)"),
+    ]
+    return logins
+
+
+def _user(username: str, *, first: str, last: str, create: bool):  # type: ignore[no-untyped-def]
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None and create:
+        user = User(username=username, first_name=first, last_name=last, email=f"{username}@demo.accord.invalid")
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+@transaction.atomic
+def seed_demo(*, create_users: bool) -> Declaration:
+    """Load the DETA data and demo users; running it again changes nothing."""
+    members = json.loads(MEMBERS_FILE.read_text(encoding="utf-8"))
+    parties = {p["key"]: party_upsert(data=p, by=None) for p in members["parties"]}
+    outsider_party = party_upsert(data=OUTSIDER_PARTY, by=None)
+
+    declaration = Declaration.objects.filter(slug=MANIFESTO_SLUG).first()
+    if declaration is None:
+        declaration = declaration_import(data=parse(MANIFESTO_FILE.read_bytes()), by=None, slug=MANIFESTO_SLUG)
+    for party in parties.values():
+        declaration_add_party(declaration=declaration, party=party, by=None)
+    if not declaration.versions.exists():
+        version_publish(declaration=declaration, label="Draft 28/08/2024", note="", by=None)
+
+    secretariat = _user("secretariat", first="DETA", last="Secretariat", create=create_users)
+    if secretariat is not None:
+        secretariat.is_staff = True
+        secretariat.save(update_fields=["is_staff"])
+        declaration_grant_secretariat(declaration=declaration, user=secretariat, by=None)
+    for key in DEMO_PARTIES:
+        party = parties[key]
+        for suffix, role in ROLE_SUFFIX.items():
+            user = _user(f"{key}.{suffix}", first=party.short_name, last=role.label, create=create_users)
+            if user is not None:
+                membership_add(user=user, party=party, role=role, by=None)
+    observer = _user("observer", first="UN", last="Observer", create=create_users)
+    if observer is not None:
+        declaration_grant_observer(declaration=declaration, user=observer, by=None)
+    outsider = _user("outsider", first="Outsider", last="Reviewer", create=create_users)
+    if outsider is not None:
+        membership_add(user=outsider, party=outsider_party, role=Membership.Role.REVIEWER, by=None)
+    return declaration
+
+
+def party_by_key(key: str) -> Party:
+    return Party.objects.get(key=key)

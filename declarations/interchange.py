@@ -1,0 +1,162 @@
+"""Accord's interchange format (docs/interchange.md): validation, snapshots, canonical hash.
+
+The format is the JSON shape of the DETA manifesto file: title and headings per language,
+sections of clauses with stable keys, text per language. Optional keys (`slug`,
+`source_language`, `versions`) are written only when they differ from their defaults, so a
+file without them round-trips byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+from django.utils.text import slugify
+
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+MAX_TEXT = 100_000
+
+Snapshot = dict[str, Any]
+
+
+class InterchangeError(ValueError):
+    """The file does not follow the interchange format; `path` names the bad field."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.message = message
+        super().__init__(f"{path}: {message}")
+
+
+def _require_str_map(value: object, path: str, languages: list[str], *, required: list[str]) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise InterchangeError(path, "must be an object mapping language codes to text")
+    for lang, text in value.items():
+        if lang not in languages:
+            raise InterchangeError(f"{path}.{lang}", f"language '{lang}' is not in 'languages'")
+        if not isinstance(text, str):
+            raise InterchangeError(f"{path}.{lang}", "must be a string")
+        if "\x00" in text:
+            raise InterchangeError(f"{path}.{lang}", "must not contain NUL characters")
+        if len(text) > MAX_TEXT:
+            raise InterchangeError(f"{path}.{lang}", f"is longer than {MAX_TEXT} characters")
+    for lang in required:
+        if not str(value.get(lang, "")).strip():
+            raise InterchangeError(f"{path}.{lang}", "is required (source language)")
+    return value
+
+
+def validate(data: object) -> Snapshot:
+    """Check a parsed file and return it; raise InterchangeError naming the first bad field."""
+    if not isinstance(data, dict):
+        raise InterchangeError("$", "the file must contain a JSON object")
+    allowed = {"format", "slug", "title", "languages", "source_language", "versions", "sections"}
+    for key in data:
+        if key not in allowed:
+            raise InterchangeError(key, "is not a field of the interchange format")
+    languages = data.get("languages")
+    if not isinstance(languages, list) or not languages:
+        raise InterchangeError("languages", "must be a non-empty list of language codes")
+    for i, lang in enumerate(languages):
+        if not isinstance(lang, str) or not LANG_RE.match(lang):
+            raise InterchangeError(f"languages[{i}]", f"'{lang}' is not a language code like 'en' or 'ko'")
+    if len(set(languages)) != len(languages):
+        raise InterchangeError("languages", "lists a language twice")
+    source = data.get("source_language", languages[0])
+    if source not in languages:
+        raise InterchangeError("source_language", f"'{source}' is not in 'languages'")
+    if "slug" in data and (not isinstance(data["slug"], str) or not KEY_RE.match(data["slug"])):
+        raise InterchangeError("slug", "must be lowercase letters, digits and hyphens")
+    _require_str_map(data.get("title"), "title", languages, required=[source])
+    versions = data.get("versions", [])
+    if not isinstance(versions, list) or not all(isinstance(v, dict) for v in versions):
+        raise InterchangeError("versions", "must be a list of objects")
+    sections = data.get("sections")
+    if not isinstance(sections, list) or not sections:
+        raise InterchangeError("sections", "must be a non-empty list")
+    seen_sections: set[str] = set()
+    seen_clauses: set[str] = set()
+    for i, section in enumerate(sections):
+        path = f"sections[{i}]"
+        if not isinstance(section, dict):
+            raise InterchangeError(path, "must be an object")
+        for key in section:
+            if key not in {"key", "heading", "clauses"}:
+                raise InterchangeError(f"{path}.{key}", "is not a field of a section")
+        key = section.get("key")
+        if not isinstance(key, str) or not KEY_RE.match(key):
+            raise InterchangeError(f"{path}.key", "must be lowercase letters, digits and hyphens")
+        if key in seen_sections:
+            raise InterchangeError(f"{path}.key", f"'{key}' is used by another section")
+        seen_sections.add(key)
+        _require_str_map(section.get("heading", {}), f"{path}.heading", languages, required=[])
+        clauses = section.get("clauses")
+        if not isinstance(clauses, list):
+            raise InterchangeError(f"{path}.clauses", "must be a list")
+        for j, clause in enumerate(clauses):
+            cpath = f"{path}.clauses[{j}]"
+            if not isinstance(clause, dict):
+                raise InterchangeError(cpath, "must be an object")
+            for ckey in clause:
+                if ckey not in {"key", "text"}:
+                    raise InterchangeError(f"{cpath}.{ckey}", "is not a field of a clause")
+            ckey_value = clause.get("key")
+            if not isinstance(ckey_value, str) or not KEY_RE.match(ckey_value):
+                raise InterchangeError(f"{cpath}.key", "must be lowercase letters, digits and hyphens")
+            if ckey_value in seen_clauses:
+                raise InterchangeError(f"{cpath}.key", f"'{ckey_value}' is used by another clause")
+            seen_clauses.add(ckey_value)
+            _require_str_map(clause.get("text"), f"{cpath}.text", languages, required=[source])
+    return data
+
+
+def parse(raw: bytes | str) -> Snapshot:
+    """Parse and validate a file's content."""
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InterchangeError("$", f"not valid JSON ({exc})") from exc
+    return validate(data)
+
+
+def default_slug(data: Snapshot) -> str:
+    source = data.get("source_language", data["languages"][0])
+    return slugify(data["title"].get(source, ""))[:100] or "declaration"
+
+
+def dumps(data: Snapshot) -> str:
+    """The file form: two-space indent, UTF-8 text kept readable."""
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def canonical_content(data: Snapshot) -> Snapshot:
+    """The part of a snapshot that the content hash covers: the text, nothing about workflow."""
+    languages = list(data["languages"])
+    return {
+        "format": "accord-declaration/1",
+        "title": data["title"],
+        "languages": languages,
+        "source_language": data.get("source_language", languages[0]),
+        "sections": [
+            {
+                "key": section["key"],
+                "heading": section.get("heading", {}),
+                "clauses": [{"key": c["key"], "text": c["text"]} for c in section["clauses"]],
+            }
+            for section in data["sections"]
+        ],
+    }
+
+
+def canonical_bytes(data: Snapshot) -> bytes:
+    """Sorted keys, no insignificant white space, UTF-8, no Unicode normalisation."""
+    return json.dumps(canonical_content(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def content_hash(data: Snapshot) -> str:
+    return hashlib.sha256(canonical_bytes(data)).hexdigest()

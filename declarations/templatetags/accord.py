@@ -1,0 +1,51 @@
+"""Template helpers for multilingual content. Nothing here marks user text safe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language_info
+
+from signatories.models import pick_language
+
+register = template.Library()
+
+RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"}
+
+
+@register.filter
+def text_in(clause_view: Any, language: str) -> str:
+    """The clause's text in a language ("" when missing)."""
+    return clause_view.text(language) if clause_view is not None else ""
+
+
+@register.filter
+def in_language(values: dict[str, str] | None, language: str) -> str:
+    """Pick a language from a {language: text} map, falling back to English or any."""
+    return pick_language(values or {}, language)
+
+
+@register.filter
+def exact_language(values: dict[str, str] | None, language: str) -> str:
+    """A language from a {language: text} map, without fallback."""
+    return (values or {}).get(language, "")
+
+
+@register.filter
+def lang_name(code: str) -> str:
+    """The language's own name (English, 한국어, français …), or the code."""
+    try:
+        return str(get_language_info(code)["name_local"])
+    except KeyError:
+        return code
+
+
+@register.filter
+def lang_dir(code: str) -> str:
+    return "rtl" if (code or "").split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
+    return (mapping or {}).get(key)

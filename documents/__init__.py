@@ -1,0 +1,1 @@
+"""PDF engine for Accord: PDF/A-3b rendering (WeasyPrint) and sealing (pyHanko)."""

@@ -1,0 +1,333 @@
+"""HTML → PDF/A-3b rendering for Accord documents (WeasyPrint 70).
+
+Pure functions, no database access. Feature code renders a Django template to
+an HTML string and hands it to :func:`render_pdf`; the stylesheet in
+``documents/pdf.css`` and the vendored Nanum fonts are applied automatically.
+
+Text that comes from users and may contain Korean must be passed through
+:func:`keep_korean_words` (or the ``keep_korean_words`` template filter in
+``documents.templatetags.pdf_text``): it escapes the text and protects Hangul
+words from being broken between syllables, which WeasyPrint otherwise does.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any, Final, Literal
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import qrcode
+import qrcode.constants
+import qrcode.image.svg
+import weasyprint
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from weasyprint.text.fonts import FontConfiguration
+
+__all__ = [
+    "FONT_DIR",
+    "PDF_CSS_PATH",
+    "PDF_VARIANT",
+    "Attachment",
+    "AFRelationship",
+    "font_face_css",
+    "keep_korean_words",
+    "qr_code_svg",
+    "render_pdf",
+]
+
+ENGINE_DIR: Final = Path(__file__).resolve().parent
+PROJECT_DIR: Final = ENGINE_DIR.parent
+FONT_DIR: Final = PROJECT_DIR / "static" / "fonts" / "nanum"
+PDF_CSS_PATH: Final = ENGINE_DIR / "pdf.css"
+PDF_VARIANT: Final = "pdf/a-3b"
+
+# Family names deliberately differ from the system-installed Nanum fonts
+# ("NanumMyeongjo", "나눔명조"): the PDF must embed the *vendored* files so that
+# output does not depend on what a given server happens to have installed.
+SERIF_FAMILY: Final = "Nanum Myeongjo"
+SANS_FAMILY: Final = "Nanum Gothic"
+
+_FONT_FILES: Final[tuple[tuple[str, str, int], ...]] = (
+    (SERIF_FAMILY, "NanumMyeongjo.ttf", 400),
+    (SERIF_FAMILY, "NanumMyeongjoBold.ttf", 700),
+    (SANS_FAMILY, "NanumGothic.ttf", 400),
+    (SANS_FAMILY, "NanumGothicBold.ttf", 700),
+)
+
+# ISO 32000-2 §7.11.3 / ISO 19005-3 Annex: values allowed for /AFRelationship.
+AFRelationship = Literal["Source", "Data", "Alternative", "Supplement", "Unspecified"]
+_AF_RELATIONSHIPS: Final = frozenset(
+    {"Source", "Data", "Alternative", "Supplement", "Unspecified"}
+)
+_MIME_RE: Final = re.compile(r"^[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file embedded in the PDF as a PDF/A-3 *associated file*.
+
+    PDF/A-3 requires every embedded file to carry a MIME type (/Subtype on the
+    embedded-file stream) and an /AFRelationship, and to be listed in the
+    catalog's /AF array; :func:`render_pdf` takes care of all three.
+    Use ``relationship="Source"`` for data the document was rendered from
+    (e.g. ``declaration.json``) and ``"Data"`` for supporting data
+    (e.g. ``signature-events.json``).
+    """
+
+    filename: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
+    description: str = ""
+    relationship: AFRelationship = "Data"
+    modified: datetime | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        if not self.filename or "/" in self.filename or "\\" in self.filename:
+            raise ValueError(f"attachment filename must be a bare name: {self.filename!r}")
+        if not _MIME_RE.match(self.mime_type):
+            raise ValueError(f"invalid MIME type: {self.mime_type!r}")
+        if self.relationship not in _AF_RELATIONSHIPS:
+            raise ValueError(f"invalid AFRelationship: {self.relationship!r}")
+        if not isinstance(self.content, bytes):
+            raise TypeError("attachment content must be bytes")
+
+
+# ------------------------------------------------------------------ fonts ---
+
+
+def font_face_css() -> str:
+    """@font-face rules for the vendored Nanum fonts, plus the root font.
+
+    URLs are absolute ``file://`` URLs so they resolve whatever the document's
+    base_url is. ``font-family`` is set on ``html`` (not ``body``) because
+    @page margin boxes (running header, page numbers) inherit from the root
+    element, not from body.
+    """
+    return _font_face_css()
+
+
+@cache
+def _font_face_css() -> str:
+    rules: list[str] = []
+    for family, filename, weight in _FONT_FILES:
+        path = FONT_DIR / filename
+        rules.append(
+            "@font-face {\n"
+            f'  font-family: "{family}";\n'
+            f'  src: url("{path.as_uri()}") format("truetype");\n'
+            f"  font-weight: {weight};\n"
+            "  font-style: normal;\n"
+            "}\n"
+        )
+    rules.append(f'html {{ font-family: "{SERIF_FAMILY}", serif; }}\n')
+    return "".join(rules)
+
+
+# ------------------------------------------------------- Korean line breaks ---
+
+# Hangul Jamo, Compatibility Jamo, Jamo Extended-A/B, Syllables, half-width.
+_HANGUL_RE: Final = re.compile(
+    "[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7a3\ud7b0-\ud7ff\uffa0-\uffdc]"
+)
+_TOKEN_RE: Final = re.compile(r"\S+")
+
+
+def keep_korean_words(text: str) -> SafeString:
+    """Escape *text* for HTML and make every Hangul-containing word unbreakable.
+
+    WeasyPrint ignores ``word-break: keep-all`` and breaks Korean between any
+    two syllables. Each run of non-whitespace characters that contains Hangul
+    is wrapped in ``<span class="kw">`` (``white-space: nowrap`` in pdf.css),
+    so line breaks can only fall on the whitespace between words. Whitespace
+    itself is left untouched, so extracted text (pdftotext) keeps the original
+    word separation. Non-Korean words are only escaped, so English keeps its
+    normal line breaking.
+
+    The input is treated as plain text and always escaped (even if it is
+    already a SafeString); only the markup added here is trusted.
+    """
+    def wrap(match: re.Match[str]) -> str:
+        word = match.group(0)
+        escaped = escape(word)
+        if _HANGUL_RE.search(word):
+            return f'<span class="kw">{escaped}</span>'
+        return str(escaped)
+
+    # Whitespace between tokens cannot contain HTML metacharacters, so
+    # escaping token by token is equivalent to escaping the whole string.
+    return mark_safe(_TOKEN_RE.sub(wrap, str(text)))  # noqa: S308 - escaped above
+
+
+# -------------------------------------------------------------------- QR ---
+
+
+def qr_code_svg(url: str) -> SafeString:
+    """Inline ``<svg>`` QR code for *url* (error correction M), for HTML/PDF.
+
+    Vector output: crisp at any zoom and tiny in the PDF. Size it with CSS
+    (``.qr svg`` in pdf.css is 28 mm square). The XML declaration is stripped
+    so the markup can be embedded directly in an HTML template.
+    """
+    qr = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=2,
+        image_factory=qrcode.image.svg.SvgPathImage,
+    )
+    qr.add_data(url)
+    qr.make(fit=True)
+    image = qr.make_image()
+    svg: str = image.to_string(encoding="unicode")
+    svg = re.sub(r"^<\?xml[^>]*\?>\s*", "", svg)
+    # The URL is only encoded as black/white modules, never written into the
+    # markup as text, so the SVG contains no user-controlled characters.
+    return mark_safe(svg)  # noqa: S308 - generated markup, no user text inside
+
+
+# ------------------------------------------------------------- rendering ---
+
+
+class LocalOnlyURLFetcher(weasyprint.URLFetcher):
+    """URL fetcher that only serves ``data:`` URLs and files under *roots*.
+
+    Documents contain user-supplied text; although it is escaped, refusing
+    network and arbitrary file access is defence in depth against SSRF and
+    local-file disclosure, keeps rendering deterministic and fast, and makes
+    sure every resource ends up embedded (a PDF/A requirement anyway).
+    Refused URLs raise ValueError, which WeasyPrint logs and skips.
+    """
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        super().__init__(allowed_protocols={"file", "data"}, timeout=5)
+        self._roots = tuple(root.resolve() for root in roots)
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if url.lower().startswith("file:"):
+            path = Path(url2pathname(urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in self._roots):
+                raise ValueError(f"file outside allowed roots: {url}")
+        return super().fetch(url, headers)
+
+
+# FontConfiguration + parsed stylesheets are expensive (font files are read
+# and registered with fontconfig/Pango). They are reused between renders of
+# the same thread; Pango objects are not safe to share between threads.
+_local = threading.local()
+
+
+def _engine_resources() -> tuple[FontConfiguration, list[weasyprint.CSS]]:
+    cached: tuple[FontConfiguration, list[weasyprint.CSS]] | None = getattr(
+        _local, "resources", None
+    )
+    if cached is None:
+        font_config = FontConfiguration()
+        fetcher = LocalOnlyURLFetcher([FONT_DIR, ENGINE_DIR])
+        stylesheets = [
+            weasyprint.CSS(
+                string=font_face_css(), font_config=font_config, url_fetcher=fetcher
+            ),
+            weasyprint.CSS(
+                filename=str(PDF_CSS_PATH), font_config=font_config, url_fetcher=fetcher
+            ),
+        ]
+        cached = (font_config, stylesheets)
+        _local.resources = cached
+    return cached
+
+
+def _allowed_roots(base_url: str | None) -> list[Path]:
+    roots = [PROJECT_DIR / "static", ENGINE_DIR]
+    if base_url and base_url.lower().startswith("file:"):
+        base = Path(url2pathname(urlsplit(base_url).path))
+        roots.append(base if base_url.endswith("/") else base.parent)
+    return roots
+
+
+def _attachment_data_url(attachment: Attachment) -> str:
+    # A data: URL carries the MIME type through WeasyPrint's fetcher into the
+    # embedded-file stream's /Subtype (otherwise it is guessed from the name).
+    payload = base64.b64encode(attachment.content).decode("ascii")
+    return f"data:{attachment.mime_type};base64,{payload}"
+
+
+def _w3c_datetime(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def render_pdf(
+    html: str,
+    *,
+    base_url: str | None,
+    attachments: Sequence[Attachment],
+    title: str,
+    lang: str,
+    created: datetime | None = None,
+) -> bytes:
+    """Render *html* to PDF/A-3b bytes with embedded associated files.
+
+    - ``base_url``: where relative URLs in *html* resolve. Only ``file://``
+      (and ``data:``) resources are fetched; with a ``file://`` base URL its
+      directory is allowed in addition to ``static/`` and this package.
+      Remote URLs are refused on purpose (see :class:`LocalOnlyURLFetcher`).
+    - ``title``/``lang`` override ``<title>``/``<html lang>`` and end up in the
+      PDF Info dictionary, the XMP packet (dc:title) and the catalog /Lang.
+    - ``created`` (default: now) becomes CreationDate / xmp:CreateDate.
+
+    The Info dictionary intentionally has no /Producer and no /ModDate: the
+    XMP packet carries them, and pyHanko (see sealing.py) rewrites the XMP
+    Producer/ModifyDate when sealing. Info entries absent ⇒ nothing that can
+    disagree with the XMP after sealing (PDF/A requires them to agree).
+    """
+    font_config, stylesheets = _engine_resources()
+    fetcher = LocalOnlyURLFetcher(_allowed_roots(base_url))
+    when = created or datetime.now(UTC)
+
+    wp_attachments = [
+        weasyprint.Attachment(
+            url=_attachment_data_url(item),
+            url_fetcher=fetcher,
+            name=item.filename,
+            description=item.description or None,
+            relationship=item.relationship,
+            # WeasyPrint formats these with a literal "Z": pass UTC.
+            created=(item.modified or when).astimezone(UTC),
+            modified=(item.modified or when).astimezone(UTC),
+        )
+        for item in attachments
+    ]
+
+    options: dict[str, Any] = {
+        "stylesheets": stylesheets,
+        "attachments": wp_attachments,
+        "pdf_variant": PDF_VARIANT,
+        # Defaults spelled out because correctness depends on them:
+        # subset fonts (size), no hinting, compressed streams.
+        "full_fonts": False,
+        "hinting": False,
+        "uncompressed_pdf": False,
+    }
+    document = weasyprint.HTML(
+        string=html, base_url=base_url, url_fetcher=fetcher
+    ).render(font_config=font_config, **options)
+
+    document.metadata.title = title
+    document.metadata.lang = lang
+    document.metadata.created = _w3c_datetime(when)
+    document.metadata.modified = None
+
+    def finisher(_document: Any, pdf: Any) -> None:
+        # See docstring: keep Info free of entries pyHanko would desynchronise.
+        for key in ("Producer", "ModDate"):
+            pdf.info.pop(key, None)
+
+    result = document.write_pdf(finisher=finisher, **options)
+    assert isinstance(result, bytes)
+    return result

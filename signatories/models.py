@@ -1,0 +1,76 @@
+"""Parties (organisations that comment and sign) and the people who act for them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def pick_language(values: dict[str, str], language: str | None = None, fallback: str = "en") -> str:
+    """Return the text for the language, falling back to English, then to any language."""
+    if not values:
+        return ""
+    language = (language or get_language() or fallback).split("-")[0]
+    return values.get(language) or values.get(fallback) or next(iter(values.values()), "")
+
+
+class Party(models.Model):
+    """An organisation that comments on and signs declarations."""
+
+    class Kind(models.TextChoices):
+        NATIONAL = "national government", _("National government")
+        REGIONAL = "regional government", _("Regional government")
+        INTERNATIONAL = "international organisation", _("International organisation")
+        COMPANY = "company", _("Company")
+        OTHER = "other", _("Other")
+
+    key = models.SlugField(_("key"), max_length=64, unique=True)
+    name = models.JSONField(_("name per language"), default=dict)
+    short_name = models.CharField(_("short name"), max_length=100)
+    country = models.CharField(_("country code"), max_length=2, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.NATIONAL)
+    note = models.TextField(_("note"), blank=True)
+    # Every member of the party is in this group; object permissions on declarations go to it.
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="party", editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def display_name(self, language: str | None = None) -> str:
+        return pick_language(self.name, language) or self.short_name
+
+
+class Membership(models.Model):
+    """A user acting for a party in one role."""
+
+    class Role(models.TextChoices):
+        REVIEWER = "reviewer", _("Reviewer")
+        FOCAL_POINT = "focal_point", _("Focal point")
+        SIGNATORY = "signatory", _("Signatory")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["party__short_name", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "party", "role"], name="membership_unique_role"),
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.party} ({self.get_role_display()})"
