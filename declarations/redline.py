@@ -326,25 +326,25 @@ def _cleanup(runs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     "the quick brown" -> "a slow red" would otherwise alternate
     del/ins/space/del/ins...; readers want one deletion and one insertion.
     Same rule as diff-match-patch's semantic cleanup: an equality no longer
-    than the edits on *both* sides carries no meaning of its own.
+    than the edits on *both* sides carries no meaning of its own.  Repeated
+    until stable because a fold enlarges the edits around the next equality.
     """
-    if len(runs) < 3:
-        return runs
-    out: list[tuple[str, str, str]] = [runs[0]]
-    for eq, dels, ins in runs[1:]:
-        prev_eq, prev_dels, prev_ins = out[-1]
-        has_next_change = bool(dels or ins)
-        if (
-            has_next_change
-            and (prev_dels or prev_ins)
-            and len(out) > 1  # never swallow the leading equality
-            and len(eq) <= max(len(prev_dels), len(prev_ins))
-            and len(eq) <= max(len(dels), len(ins))
-        ):
-            out[-1] = (prev_eq, prev_dels + eq + dels, prev_ins + eq + ins)
-        else:
-            out.append((eq, dels, ins))
-    return out
+    while True:
+        out: list[tuple[str, str, str]] = [runs[0]]
+        for eq, dels, ins in runs[1:]:
+            prev_eq, prev_dels, prev_ins = out[-1]
+            if (
+                (dels or ins)
+                and (prev_dels or prev_ins)
+                and len(eq) <= max(len(prev_dels), len(prev_ins))
+                and len(eq) <= max(len(dels), len(ins))
+            ):
+                out[-1] = (prev_eq, prev_dels + eq + dels, prev_ins + eq + ins)
+            else:
+                out.append((eq, dels, ins))
+        if len(out) == len(runs):
+            return out
+        runs = out
 
 
 def diff_text(old: str, new: str) -> list[Op]:

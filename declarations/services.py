@@ -121,7 +121,9 @@ def declaration_set_status(
             return
         if not locked.can_move_to(status):
             target = Declaration.Status(status).label
-            raise DeclarationError(f"A declaration in status '{locked.get_status_display()}' cannot move to '{target}'.")
+            raise DeclarationError(
+                f"A declaration in status '{locked.get_status_display()}' cannot move to '{target}'."
+            )
         locked.status = status
         locked._change_reason = reason or f"Status: {status}"  # type: ignore[attr-defined]
         locked.save(update_fields=["status", "updated_at"])

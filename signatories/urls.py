@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "signatories"
-urlpatterns: list = []
+urlpatterns = [
+    path("account/", views.account_settings, name="account"),
+]
