@@ -127,9 +127,52 @@ def default_slug(data: Snapshot) -> str:
     return slugify(data["title"].get(source, ""))[:100] or "declaration"
 
 
+TOP_LEVEL_ORDER = ["format", "slug", "title", "languages", "source_language", "versions", "sections"]
+PROVENANCE_ORDER = ["language", "label"]
+
+
+def _ordered_map(values: dict[str, str], languages: list[str]) -> dict[str, str]:
+    return {lang: values[lang] for lang in [*languages, *sorted(set(values) - set(languages))] if lang in values}
+
+
+def ordered(data: Snapshot) -> Snapshot:
+    """The documented key order of the file form.
+
+    Storage may not keep key order (PostgreSQL's jsonb sorts keys), so export puts them back:
+    top-level fields in TOP_LEVEL_ORDER, language maps in the order of `languages`, provenance
+    entries with `language` and `label` first and the rest alphabetically.
+    """
+    languages = list(data.get("languages", []))
+    out: Snapshot = {}
+    for key in [*TOP_LEVEL_ORDER, *sorted(set(data) - set(TOP_LEVEL_ORDER))]:
+        if key not in data:
+            continue
+        value = data[key]
+        if key == "title":
+            value = _ordered_map(value, languages)
+        elif key == "versions":
+            value = [
+                {k: entry[k] for k in [*PROVENANCE_ORDER, *sorted(set(entry) - set(PROVENANCE_ORDER))] if k in entry}
+                for entry in value
+            ]
+        elif key == "sections":
+            value = [
+                {
+                    "key": section["key"],
+                    "heading": _ordered_map(section.get("heading", {}), languages),
+                    "clauses": [
+                        {"key": c["key"], "text": _ordered_map(c["text"], languages)} for c in section["clauses"]
+                    ],
+                }
+                for section in value
+            ]
+        out[key] = value
+    return out
+
+
 def dumps(data: Snapshot) -> str:
-    """The file form: two-space indent, UTF-8 text kept readable."""
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    """The file form: documented key order, two-space indent, UTF-8 text kept readable."""
+    return json.dumps(ordered(data), indent=2, ensure_ascii=False)
 
 
 def canonical_content(data: Snapshot) -> Snapshot:

@@ -38,6 +38,7 @@ __all__ = [
     "OpKind",
     "SectionDiff",
     "SectionSnapshot",
+    "SectionStatus",
     "diff_documents",
     "diff_html",
     "diff_text",
@@ -136,11 +137,16 @@ _PICTOGRAPHIC = (
 )
 _RI = "\\U0001f1e6-\\U0001f1ff"  # regional indicators: flags are pairs
 
-_EXT = _cls(_EXTEND_RANGES)
 _CL = _cls(_CHAR_LEVEL_RANGES)
 # The tail that keeps a cluster together: marks, plus ZWJ optionally
-# followed by the pictograph it joins.
-_TAIL = f"(?:[{_EXT}]|\\u200d[{_PICTOGRAPHIC}]?)*"
+# followed by the pictograph it joins.  Written as a fast single-class repeat
+# over the BMP marks, with the astral-plane marks behind a cheap guard: re
+# can only bitmap BMP sets and scans astral ranges one by one, which doubled
+# the tokenizer's cost on plain Latin/Hangul text.
+_EXT_BMP = _cls((lo, hi) for lo, hi in _EXTEND_RANGES if hi < 0x10000)
+_EXT_ASTRAL = _cls((lo, hi) for lo, hi in _EXTEND_RANGES if lo >= 0x10000)
+assert all(hi < 0x10000 or lo >= 0x10000 for lo, hi in _EXTEND_RANGES)
+_TAIL = f"[{_EXT_BMP}]*(?:(?:\\u200d[{_PICTOGRAPHIC}]?|(?=[\\U00010000-\\U0010ffff])[{_EXT_ASTRAL}])[{_EXT_BMP}]*)*"
 
 # Alternatives are tried in order and every one consumes at least one code
 # point; the last alternative matches *any* code point, so findall() tiles the
@@ -149,8 +155,19 @@ _TOKEN_RE = re.compile(
     f"\\s+{_TAIL}"  # whitespace run
     f"|[{_RI}]{{2}}{_TAIL}"  # flag emoji
     f"|[{_CL}]{_TAIL}"  # one cluster of an unspaced script
-    f"|(?:[^\\W_{_CL}]{_TAIL})+"  # word: letters/digits of spaced scripts
+    f"|(?:[^\\W_{_CL}]+{_TAIL})+"  # word: letters/digits of spaced scripts
     f"|.{_TAIL}",  # anything else: punctuation, symbol, emoji, control, NUL
+    re.DOTALL,
+)
+
+# Coarse chunks for the first matching pass: a word (or up to 8 clusters of
+# an unspaced script), the punctuation after it and the whitespace after that.
+# Every chunk boundary is also a token boundary, so a changed chunk can be
+# re-tokenized on its own.  Matching chunks first keeps SequenceMatcher away
+# from hugely repeated tokens like " " (it is quadratic in their count), and
+# the bound of 8 keeps an unspaced sentence from becoming a single chunk.
+_CHUNK_RE = re.compile(
+    f"(?=.)(?:(?:[^\\W_{_CL}]+{_TAIL})+|(?:[{_CL}]{_TAIL}){{1,8}})?(?:(?=[\\W_])\\S{_TAIL})*(?:\\s+{_TAIL})?",
     re.DOTALL,
 )
 
@@ -260,8 +277,8 @@ def _common_suffix_len(a: str, b: str, limit: int) -> int:
     return lo
 
 
-def _match_tokens(a: list[str], b: list[str], out: list[tuple[OpKind, str]]) -> None:
-    """Append raw ops for token lists ``a`` -> ``b`` to ``out``."""
+def _match_tokens(a: list[str], b: list[str], out: list[tuple[OpKind, str]], *, refine: bool = False) -> None:
+    """Append raw ops for token (or chunk) lists ``a`` -> ``b`` to ``out``."""
     # Common token prefix/suffix: SequenceMatcher is quadratic-ish, so never
     # feed it tokens we already know are equal.
     n = min(len(a), len(b))
@@ -284,6 +301,10 @@ def _match_tokens(a: list[str], b: list[str], out: list[tuple[OpKind, str]]) -> 
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 out.append(("equal", "".join(a_mid[i1:i2])))
+                continue
+            if refine and tag == "replace":
+                # Changed chunks: now match their individual tokens.
+                _match_tokens(tokenize("".join(a_mid[i1:i2])), tokenize("".join(b_mid[j1:j2])), out)
                 continue
             if i2 > i1:
                 out.append(("delete", "".join(a_mid[i1:i2])))
@@ -368,7 +389,7 @@ def diff_text(old: str, new: str) -> list[Op]:
         q -= 1
 
     raw: list[tuple[OpKind, str]] = [("equal", old[:p])]
-    _match_tokens(tokenize(old[p : len(old) - q]), tokenize(new[p : len(new) - q]), raw)
+    _match_tokens(_CHUNK_RE.findall(old[p : len(old) - q]), _CHUNK_RE.findall(new[p : len(new) - q]), raw, refine=True)
     raw.append(("equal", old[len(old) - q :]))
 
     ops: list[Op] = []
@@ -480,7 +501,9 @@ class ClauseDiff:
     old_index: int | None  # 0-based position among all clauses of the old document
     new_index: int | None  # 0-based position among all clauses of the new document
     ops: list[Op]  # redline of the text in the requested language
-    changed_languages: list[str]  # languages whose text differs ("" if missing)
+    # Matched clause: languages whose text differs (a missing text counts as "").
+    # Added/removed clause: languages in which it has (had) any text.
+    changed_languages: list[str]
 
     @property
     def changed_in_language(self) -> bool:

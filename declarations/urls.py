@@ -6,4 +6,25 @@ app_name = "declarations"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("d/<slug:slug>/", views.declaration_detail, name="detail"),
+    # Drafting (secretariat): clauses
+    path("d/<slug:slug>/clauses/<slug:key>/", views.clause_block, name="clause"),
+    path("d/<slug:slug>/clauses/<slug:key>/edit/<str:language>/", views.clause_edit, name="clause_edit"),
+    path("d/<slug:slug>/clauses/<slug:key>/confirm/<str:language>/", views.clause_confirm, name="clause_confirm"),
+    path("d/<slug:slug>/clauses/<slug:key>/delete/", views.clause_delete, name="clause_delete"),
+    path("d/<slug:slug>/clauses/<slug:key>/restore/", views.clause_restore, name="clause_restore"),
+    path("d/<slug:slug>/clauses/<slug:key>/move/", views.clause_move, name="clause_move"),
+    path("d/<slug:slug>/clauses/<slug:key>/history/", views.clause_history, name="clause_history"),
+    path("d/<slug:slug>/deleted/", views.deleted_list, name="deleted"),
+    # Drafting (secretariat): sections
+    path("d/<slug:slug>/sections/add/", views.section_add, name="section_add"),
+    path("d/<slug:slug>/sections/<slug:key>/edit/", views.section_edit, name="section_edit"),
+    path("d/<slug:slug>/sections/<slug:key>/move/", views.section_move, name="section_move"),
+    path("d/<slug:slug>/sections/<slug:key>/delete/", views.section_delete, name="section_delete"),
+    path("d/<slug:slug>/sections/<slug:key>/restore/", views.section_restore, name="section_restore"),
+    path("d/<slug:slug>/sections/<slug:section_key>/add-clause/", views.clause_add, name="clause_add"),
+    # Versions and redlines
+    path("d/<slug:slug>/versions/", views.version_list, name="versions"),
+    path("d/<slug:slug>/versions/publish/", views.version_publish, name="version_publish"),
+    path("d/<slug:slug>/versions/<int:number>/", views.version_detail, name="version"),
+    path("d/<slug:slug>/compare/", views.compare, name="compare"),
 ]

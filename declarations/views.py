@@ -1,17 +1,25 @@
-"""Reading declarations: the dashboard and the declaration page."""
+"""Reading and drafting declarations: the page, in-place editing, versions and redlines."""
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from signatories.models import Membership
 
-from . import selectors
-from .permissions import declarations_for, get_declaration_for, is_secretariat
+from . import forms, redline, selectors, services
+from .models import Clause, ClauseText, Declaration, DeclarationVersion, Section
+from .permissions import EDIT, declarations_for, get_declaration_for, is_secretariat
+from .services import DeclarationError
 
 
 def _language(request: HttpRequest, name: str, languages: list[str], default: str | None) -> str | None:
@@ -56,5 +64,547 @@ def declaration_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "languages": languages,
             "latest_version": latest,
             "is_secretariat": is_secretariat(request.user, declaration),
+        },
+    )
+
+
+# --- Drafting ---------------------------------------------------------------------------------
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _reading(request: HttpRequest, declaration: Declaration) -> dict[str, Any]:
+    """Which language(s) the page shows; carried through edits so a swap keeps the same columns."""
+    data = request.POST if request.method == "POST" else request.GET
+    languages = list(declaration.languages)
+    lang = data.get("lang") if data.get("lang") in languages else declaration.source_language
+    compare = data.get("with") if data.get("with") in languages and data.get("with") != lang else None
+    return {
+        "declaration": declaration,
+        "lang": lang,
+        "compare": compare,
+        "columns": [lang, compare] if compare else [lang],
+        "languages": languages,
+        "is_secretariat": is_secretariat(request.user, declaration),
+        "view_query": urlencode({"lang": lang, **({"with": compare} if compare else {})}),
+    }
+
+
+def _detail_url(reading: dict[str, Any], anchor: str = "") -> str:
+    url = reverse("declarations:detail", args=[reading["declaration"].slug]) + "?" + reading["view_query"]
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def _live_clause(declaration: Declaration, key: str) -> Clause:
+    clauses = Clause.objects.select_related("section")
+    return get_object_or_404(clauses, declaration=declaration, key=key, deleted_at=None)
+
+
+def _render_document(request: HttpRequest, reading: dict[str, Any], **extra: Any) -> HttpResponse:
+    """The document body (htmx target #document) after a change that renumbers paragraphs."""
+    sections = selectors.document(reading["declaration"])
+    return render(request, "declarations/_document.html", {**reading, "sections": sections, **extra})
+
+
+def _render_clause(request: HttpRequest, reading: dict[str, Any], key: str, **extra: Any) -> HttpResponse:
+    cv = selectors.clause_view(reading["declaration"], key)
+    if cv is None:
+        raise Http404("No such clause.")
+    return render(request, "declarations/_clause.html", {**reading, "cv": cv, **extra})
+
+
+def _after_change(request: HttpRequest, reading: dict[str, Any], message: str, *, clause_key: str = "") -> HttpResponse:
+    """htmx gets the re-rendered document; a plain form post gets a message and a redirect."""
+    if _is_htmx(request):
+        return _render_document(request, reading, notice=message)
+    messages.success(request, message)
+    return redirect(_detail_url(reading, f"clause-{clause_key}" if clause_key else ""))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def clause_edit(request: HttpRequest, slug: str, key: str, language: str) -> HttpResponse:
+    """Edit one language of one clause in place; a stale revision shows the conflict view."""
+    declaration = get_declaration_for(request.user, slug, EDIT)
+    if language not in declaration.languages:
+        raise Http404("No such language.")
+    clause = _live_clause(declaration, key)
+    current = ClauseText.objects.filter(clause=clause, language=language).first()
+    reading = _reading(request, declaration)
+    context: dict[str, Any] = {**reading, "clause": clause, "language": language, "current": current}
+    status = 200
+    if request.method == "POST":
+        form = forms.ClauseTextForm(request.POST)
+        if form.is_valid():
+            text = form.cleaned_data["text"]
+            try:
+                services.clause_text_update(
+                    clause=clause,
+                    language=language,
+                    text=text,
+                    base_revision=form.cleaned_data["base_revision"],
+                    by=request.user,  # type: ignore[arg-type]
+                    reason=form.cleaned_data["reason"],
+                )
+            except services.EditConflict as conflict:
+                base_text = selectors.text_at_revision(conflict.current, conflict.base_revision) or ""
+                # A fresh form: the user's own text, but the revision they have now seen.
+                form = forms.ClauseTextForm(
+                    initial={
+                        "text": text,
+                        "base_revision": conflict.current.revision,
+                        "reason": form.cleaned_data["reason"],
+                    }
+                )
+                context.update(
+                    conflict=conflict,
+                    current=conflict.current,
+                    theirs=redline.diff_html(redline.diff_text(base_text, conflict.current.text)),
+                    yours=redline.diff_html(redline.diff_text(base_text, text.replace("\r\n", "\n"))),
+                )
+                status = 409
+            except DeclarationError as error:
+                form.add_error(None, str(error))
+                status = 400
+            else:
+                if _is_htmx(request):
+                    return _render_clause(request, reading, key, saved_language=language)
+                messages.success(request, gettext("The clause was saved."))
+                return redirect(_detail_url(reading, f"clause-{key}"))
+        else:
+            status = 400
+    else:
+        form = forms.ClauseTextForm(
+            initial={"text": current.text if current else "", "base_revision": current.revision if current else 0}
+        )
+    context["form"] = form
+    if _is_htmx(request):
+        # htmx swaps only 2xx responses; the conflict is in the content.
+        return render(request, "declarations/_clause_form.html", context)
+    return render(request, "declarations/clause_edit.html", context, status=status)
+
+
+@require_GET
+@login_required
+def clause_block(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """One clause as the reading page shows it (what Cancel swaps back in)."""
+    declaration = get_declaration_for(request.user, slug)
+    reading = _reading(request, declaration)
+    if not _is_htmx(request):
+        return redirect(_detail_url(reading, f"clause-{key}"))
+    return _render_clause(request, reading, key)
+
+
+@require_POST
+@login_required
+def clause_confirm(request: HttpRequest, slug: str, key: str, language: str) -> HttpResponse:
+    """Confirm that a flagged translation still says the same as the changed language."""
+    declaration = get_declaration_for(request.user, slug, EDIT)
+    clause = _live_clause(declaration, key)
+    reading = _reading(request, declaration)
+    try:
+        services.clause_translation_confirm(clause=clause, language=language, by=request.user)  # type: ignore[arg-type]
+    except DeclarationError as error:
+        messages.error(request, str(error))
+        return redirect(_detail_url(reading, f"clause-{key}"))
+    if _is_htmx(request):
+        return _render_clause(request, reading, key)
+    messages.success(request, gettext("The translation was confirmed."))
+    return redirect(_detail_url(reading, f"clause-{key}"))
+
+
+@require_POST
+@login_required
+def clause_delete(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Soft-delete a clause: gone from the draft, kept in history and versions, restorable."""
+    declaration = get_declaration_for(request.user, slug, EDIT)
+    clause = _live_clause(declaration, key)
+    reading = _reading(request, declaration)
+    form = forms.ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.clause_delete(clause=clause, by=request.user, reason=reason)  # type: ignore[arg-type]
+    except DeclarationError as error:
+        messages.error(request, str(error))
+        return redirect(_detail_url(reading))
+    message = gettext("Clause “%(key)s” was deleted. It stays in history and can be restored.") % {"key": key}
+    if _is_htmx(request):
+        return _render_document(request, reading, notice=message, undo_key=key)
+    messages.success(request, message)
+    return redirect(_detail_url(reading))
+
+
+@require_POST
+@login_required
+def clause_restore(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Bring a deleted clause back into the draft."""
+    declaration = get_declaration_for(request.user, slug, EDIT)
+    clause = get_object_or_404(Clause, declaration=declaration, key=key)
+    reading = _reading(request, declaration)
+    try:
+        services.clause_restore(clause=clause, by=request.user)  # type: ignore[arg-type]
+    except DeclarationError as error:
+        messages.error(request, str(error))
+        return redirect("declarations:deleted", slug=slug)
+    return _after_change(
+        request, reading, gettext("Clause “%(key)s” was restored.") % {"key": key}, clause_key=key
+    )
+
+
+@require_POST
+@login_required
+def clause_move(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Move a clause one place up or down (across section borders), or to the end of another section."""
+    declaration = get_declaration_for(request.user, slug, EDIT)
+    clause = _live_clause(declaration, key)
+    reading = _reading(request, declaration)
+    sections = selectors.document(declaration)
+    target_key = request.POST.get("section")
+    direction = request.POST.get("direction")
+    place = next(
+        ((si, ci) for si, sv in enumerate(sections) for ci, cv in enumerate(sv.clauses) if cv.clause.pk == clause.pk),
+        None,
+    )
+    if place is None:
+        raise Http404("No such clause.")
+    si, ci = place
+    target, index = sections[si], ci
+    if target_key:
+        target = next((sv for sv in sections if sv.section.key == target_key), None)  # type: ignore[assignment]
+        if target is None:
+            raise Http404("No such section.")
+        index = len(target.clauses)
+    elif direction == "up":
+        if ci > 0:
+            index = ci - 1
+        elif si > 0:
+            target, index = sections[si - 1], len(sections[si - 1].clauses)
+    elif direction == "down":
+        if ci < len(sections[si].clauses) - 1:
+            index = ci + 1
+        elif si < len(sections) - 1:
+            target, index = sections[si + 1], 0
+    else:
+        return HttpResponseBadRequest("direction or section required")
+    try:
+        services.clause_move(clause=clause, section=target.section, index=index, by=request.user)  # type: ignore[arg-type]
+    except DeclarationError as error:
+        messages.error(request, str(error))
+        return redirect(_detail_url(reading))
+    return _after_change(request, reading, gettext("Clause “%(key)s” was moved.") % {"key": key}, clause_key=key)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def clause_add(request: HttpRequest, slug: str, section_key: str) -> HttpResponse:
+    """Add a clause at the end of a section, or right after the clause named in `after`."""
+    declaration = get_declaration_for(request.user, slug, EDIT)
+    section = get_object_or_404(Section, declaration=declaration, key=section_key, deleted_at=None)
+    reading = _reading(request, declaration)
+    data = request.POST if request.method == "POST" else request.GET
+    after = Clause.objects.filter(section=section, key=data.get("after", ""), deleted_at=None).first()
+    form = forms.ClauseAddForm(request.POST or None, declaration=declaration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            clause = services.clause_add(
+                section=section,
+                texts=form.texts(),
+                after=after,
+                by=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+            )
+        except DeclarationError as error:
+            form.add_error(None, str(error))
+        else:
+            return _after_change(request, reading, gettext("The clause was added."), clause_key=clause.key)
+    context = {**reading, "form": form, "section": section, "after": after}
+    template = "declarations/_clause_add.html" if _is_htmx(request) else "declarations/clause_add.html"
+    return render(request, template, context, status=400 if form.errors and not _is_htmx(request) else 200)
+
+
+@require_GET
+@login_required
+def deleted_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Deleted clauses and sections, each with Restore (secretariat only)."""
+    declaration = get_declaration_for(request.user, slug, EDIT)
+    return render(
+        request,
+        "declarations/deleted.html",
+        {
+            **_reading(request, declaration),
+            "clauses": selectors.deleted_clauses(declaration),
+            "sections": selectors.deleted_sections(declaration),
+        },
+    )
+
+
+@require_GET
+@login_required
+def clause_history(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Every revision of a clause per language, with author, time, reason and the redline to the previous one."""
+    declaration = get_declaration_for(request.user, slug)
+    clause = get_object_or_404(Clause.objects.select_related("section"), declaration=declaration, key=key)
+    revisions = selectors.clause_revisions(clause)
+    languages = [code for code in declaration.languages if code in revisions]
+    rows = {
+        code: [
+            (rev, redline.diff_html(redline.diff_text(rev.previous, rev.text)) if rev.previous is not None else None)
+            for rev in revisions[code]
+        ]
+        for code in languages
+    }
+    return render(
+        request,
+        "declarations/clause_history.html",
+        {
+            **_reading(request, declaration),
+            "clause": clause,
+            "history_languages": languages,
+            "rows": rows,
+            "events": selectors.clause_events(clause),
+        },
+    )
+
+
+# --- Sections ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def section_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add a section (at the end, or after the section named in `after`)."""
+    declaration = get_declaration_for(request.user, slug, EDIT)
+    reading = _reading(request, declaration)
+    data = request.POST if request.method == "POST" else request.GET
+    after = Section.objects.filter(declaration=declaration, key=data.get("after", ""), deleted_at=None).first()
+    form = forms.SectionForm(request.POST or None, declaration=declaration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            section = services.section_add(
+                declaration=declaration,
+                heading=form.texts(),
+                after=after,
+                by=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+            )
+        except DeclarationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, gettext("The section was added. Add its first clause below its heading."))
+            return redirect(_detail_url(reading, f"section-{section.key}"))
+    return render(
+        request,
+        "declarations/section_form.html",
+        {**reading, "form": form, "after": after, "section": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def section_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Change a section's heading in each language."""
+    declaration = get_declaration_for(request.user, slug, EDIT)
+    section = get_object_or_404(Section, declaration=declaration, key=key, deleted_at=None)
+    reading = _reading(request, declaration)
+    initial: dict[str, Any] = {f"text_{code}": section.heading.get(code, "") for code in declaration.languages}
+    initial["base_revision"] = section.revision
+    form = forms.SectionForm(request.POST or None, declaration=declaration, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_update(
+                section=section,
+                heading=form.texts(),
+                base_revision=form.cleaned_data["base_revision"] or 0,
+                by=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+            )
+        except DeclarationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, gettext("The heading was saved."))
+            return redirect(_detail_url(reading, f"section-{key}"))
+    return render(
+        request,
+        "declarations/section_form.html",
+        {**reading, "form": form, "section": section},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def section_move(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Move a section one place up or down."""
+    declaration = get_declaration_for(request.user, slug, EDIT)
+    section = get_object_or_404(Section, declaration=declaration, key=key, deleted_at=None)
+    reading = _reading(request, declaration)
+    keys = list(
+        Section.objects.filter(declaration=declaration, deleted_at=None)
+        .order_by("position", "id")
+        .values_list("key", flat=True)
+    )
+    index = keys.index(key) + (-1 if request.POST.get("direction") == "up" else 1)
+    try:
+        services.section_move(section=section, index=max(index, 0), by=request.user)  # type: ignore[arg-type]
+    except DeclarationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, gettext("The section was moved."))
+    return redirect(_detail_url(reading, f"section-{key}"))
+
+
+@require_POST
+@login_required
+def section_delete(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Soft-delete an empty section."""
+    declaration = get_declaration_for(request.user, slug, EDIT)
+    section = get_object_or_404(Section, declaration=declaration, key=key, deleted_at=None)
+    reading = _reading(request, declaration)
+    try:
+        services.section_delete(section=section, by=request.user)  # type: ignore[arg-type]
+    except DeclarationError as error:
+        messages.error(request, str(error))
+        return redirect(_detail_url(reading, f"section-{key}"))
+    messages.success(request, gettext("The section was deleted. It can be restored from the deleted items."))
+    return redirect(_detail_url(reading))
+
+
+@require_POST
+@login_required
+def section_restore(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Bring a deleted section back."""
+    declaration = get_declaration_for(request.user, slug, EDIT)
+    section = get_object_or_404(Section, declaration=declaration, key=key)
+    reading = _reading(request, declaration)
+    services.section_restore(section=section, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, gettext("The section was restored."))
+    return redirect(_detail_url(reading, f"section-{key}"))
+
+
+# --- Versions and redlines --------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def version_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every published version with its label, date, publisher and SHA-256."""
+    declaration = get_declaration_for(request.user, slug)
+    versions = declaration.versions.select_related("published_by").order_by("-number")
+    return render(
+        request,
+        "declarations/versions.html",
+        {**_reading(request, declaration), "versions": versions},
+    )
+
+
+@require_GET
+@login_required
+def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Exactly what was published: rendered from the stored snapshot, never from live rows."""
+    declaration = get_declaration_for(request.user, slug)
+    version = get_object_or_404(
+        DeclarationVersion.objects.select_related("published_by"), declaration=declaration, number=number
+    )
+    snapshot = version.snapshot
+    languages = list(snapshot.get("languages", declaration.languages))
+    data = request.GET
+    lang = data.get("lang") if data.get("lang") in languages else snapshot.get("source_language", languages[0])
+    compare = data.get("with") if data.get("with") in languages and data.get("with") != lang else None
+    previous = declaration.versions.filter(number__lt=number).order_by("-number").values_list("number", flat=True)
+    return render(
+        request,
+        "declarations/version_detail.html",
+        {
+            "declaration": declaration,
+            "version": version,
+            "title": snapshot.get("title", {}),
+            "sections": selectors.snapshot_sections(snapshot),
+            "lang": lang,
+            "compare": compare,
+            "columns": [lang, compare] if compare else [lang],
+            "languages": languages,
+            "previous_number": previous.first(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def version_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """Publish the draft as the next named version; lists clauses whose translation needs an update."""
+    declaration = get_declaration_for(request.user, slug, EDIT)
+    drifted = selectors.drifted_texts(declaration)
+    form = forms.PublishForm(request.POST or None, initial={"note": request.GET.get("note", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.version_publish(
+                declaration=declaration,
+                label=form.cleaned_data["label"],
+                note=form.cleaned_data["note"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except DeclarationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                gettext("Version %(number)s “%(label)s” was published.")
+                % {"number": version.number, "label": version.label},
+            )
+            return redirect("declarations:version", slug=slug, number=version.number)
+    return render(
+        request,
+        "declarations/version_publish.html",
+        {**_reading(request, declaration), "form": form, "drifted": drifted},
+        status=400 if form.errors else 200,
+    )
+
+
+def _snapshot_for(declaration: Declaration, ref: str) -> Any:
+    if ref == selectors.DRAFT:
+        return selectors.declaration_snapshot(declaration)
+    version = declaration.versions.filter(number=int(ref)).only("snapshot").first()
+    if version is None:
+        raise Http404("No such version.")
+    return version.snapshot
+
+
+@require_GET
+@login_required
+def compare(request: HttpRequest, slug: str) -> HttpResponse:
+    """Redline between two versions, or a version and the current draft, in one language."""
+    declaration = get_declaration_for(request.user, slug)
+    numbers = list(declaration.versions.order_by("number").values_list("number", flat=True))
+    refs = [str(n) for n in numbers] + [selectors.DRAFT]
+
+    def pick(name: str, default: str) -> str:
+        value = request.GET.get(name, default)
+        return value if value in refs else default
+
+    old_ref = pick("from", str(numbers[-1]) if numbers else selectors.DRAFT)
+    new_ref = pick("to", selectors.DRAFT)
+    lang = request.GET.get("lang")
+    if lang not in declaration.languages:
+        lang = declaration.source_language
+    mode = "side" if request.GET.get("view") == "side" else "inline"
+    show_all = request.GET.get("all") == "1"
+    diff = redline.diff_documents(_snapshot_for(declaration, old_ref), _snapshot_for(declaration, new_ref), lang)
+    return render(
+        request,
+        "declarations/compare.html",
+        {
+            "declaration": declaration,
+            "diff": diff,
+            "refs": refs,
+            "old_ref": old_ref,
+            "new_ref": new_ref,
+            "lang": lang,
+            "languages": declaration.languages,
+            "mode": mode,
+            "show_all": show_all,
+            "draft": selectors.DRAFT,
         },
     )

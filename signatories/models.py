@@ -91,3 +91,18 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {'on' if self.email_enabled else 'off'}"
+
+
+# Signing lives in its own module; imported here so Django finds its models.
+from .signing.models import Signature, Signing, SigningEvent, SigningParty  # noqa: E402
+
+__all__ = [
+    "Membership",
+    "NotificationPreference",
+    "Party",
+    "Signature",
+    "Signing",
+    "SigningEvent",
+    "SigningParty",
+    "pick_language",
+]
