@@ -55,7 +55,9 @@ class CommentRound(models.Model):
                 condition=models.Q(visibility__in=["immediate", "after_close", "secretariat"]),
                 name="commentround_visibility_valid",
             ),
-            models.CheckConstraint(condition=models.Q(deadline__gt=models.F("opened_at")), name="commentround_deadline_after_open"),
+            models.CheckConstraint(
+                condition=models.Q(deadline__gt=models.F("opened_at")), name="commentround_deadline_after_open"
+            ),
         ]
         verbose_name = _("comment round")
         verbose_name_plural = _("comment rounds")
@@ -167,7 +169,11 @@ class Comment(models.Model):
     )
     # The clause edit that applied this proposal; the drafting history shows it via applied_comments.
     applied_history = models.ForeignKey(
-        "declarations.HistoricalClauseText", on_delete=models.PROTECT, null=True, blank=True, related_name="applied_comments"
+        "declarations.HistoricalClauseText",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applied_comments",
     )
     history = HistoricalRecords()
 

@@ -1,4 +1,41 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "consultations"
-urlpatterns: list = []
+urlpatterns = [
+    path("d/<slug:slug>/rounds/", views.round_list, name="rounds"),
+    path("d/<slug:slug>/rounds/new/", views.round_new, name="round_new"),
+    path("d/<slug:slug>/rounds/reflection/", views.reflection, name="reflection"),
+    path("d/<slug:slug>/rounds/<int:number>/", views.round_detail, name="round"),
+    path("d/<slug:slug>/rounds/<int:number>/close/", views.round_close, name="round_close"),
+    path("d/<slug:slug>/rounds/<int:number>/submit/", views.party_submit, name="party_submit"),
+    path(
+        "d/<slug:slug>/rounds/<int:number>/matrix.<str:fmt>",
+        views.matrix_download,
+        name="matrix",
+    ),
+    path("d/<slug:slug>/rounds/<int:number>/comments/new/", views.comment_new, name="comment_new"),
+    path("d/<slug:slug>/rounds/<int:number>/comments/<int:comment_id>/", views.comment_detail, name="comment"),
+    path("d/<slug:slug>/rounds/<int:number>/comments/<int:comment_id>/edit/", views.comment_edit, name="comment_edit"),
+    path(
+        "d/<slug:slug>/rounds/<int:number>/comments/<int:comment_id>/discard/",
+        views.comment_discard,
+        name="comment_discard",
+    ),
+    path(
+        "d/<slug:slug>/rounds/<int:number>/comments/<int:comment_id>/dispose/",
+        views.comment_dispose,
+        name="comment_dispose",
+    ),
+    path(
+        "d/<slug:slug>/rounds/<int:number>/comments/<int:comment_id>/withdraw/",
+        views.comment_withdraw,
+        name="comment_withdraw",
+    ),
+    path(
+        "d/<slug:slug>/rounds/<int:number>/comments/<int:comment_id>/reply/",
+        views.comment_reply,
+        name="comment_reply",
+    ),
+]

@@ -32,7 +32,9 @@ class _PerLanguageForm(forms.Form):
         self.declaration = declaration
         for code in declaration.languages:
             widget: forms.Widget = (
-                forms.Textarea(attrs={"rows": 5, "lang": code}) if self.multiline else forms.TextInput(attrs={"lang": code})
+                forms.Textarea(attrs={"rows": 5, "lang": code})
+                if self.multiline
+                else forms.TextInput(attrs={"lang": code})
             )
             self.fields[f"text_{code}"] = forms.CharField(
                 label=f"{self.field_label} ({lang_name(code)})",

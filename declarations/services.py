@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -16,6 +16,9 @@ from signatories.models import Party
 from .interchange import Snapshot, content_hash, default_slug, validate
 from .models import Clause, ClauseText, Declaration, DeclarationParty, DeclarationVersion, Section
 from .selectors import declaration_snapshot
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 SECRETARIAT_PERMS = ["view_declaration", "edit_declaration", "comment_declaration"]
 PARTICIPANT_PERMS = ["view_declaration", "comment_declaration"]
@@ -199,7 +202,7 @@ def _stamp(obj: Any, *, by: AbstractBaseUser | None, reason: str) -> None:
 
 
 def clause_text_update(
-    *, clause: Clause, language: str, text: str, base_revision: int, by: AbstractBaseUser, reason: str = ""
+    *, clause: Clause, language: str, text: str, base_revision: int, by: User, reason: str = ""
 ) -> ClauseText:
     """Save a clause's text in one language if nobody saved it since `base_revision`; flag drift."""
     text = _clean_text(text)
@@ -246,9 +249,7 @@ def clause_text_update(
     return current
 
 
-def clause_translation_confirm(
-    *, clause: Clause, language: str, by: AbstractBaseUser, reason: str = ""
-) -> ClauseText:
+def clause_translation_confirm(*, clause: Clause, language: str, by: User, reason: str = "") -> ClauseText:
     """Record that a flagged translation still matches the other languages (clears the flag)."""
     with transaction.atomic():
         locked_clause = Clause.objects.select_for_update().select_related("declaration").get(pk=clause.pk)
@@ -281,7 +282,9 @@ def _free_key(model: type[Clause] | type[Section], declaration: Declaration, bas
 def _renumber(items: list[Any], *, by: AbstractBaseUser | None, reason: str, moved: Any = None) -> None:
     """Give items positions 0..n in list order, saving (with history) only those that changed."""
     for pos, item in enumerate(items):
-        if item.position != pos or item is moved:
+        if item.pk is None:  # a new row: saved by the caller, with its own history entry
+            item.position = pos
+        elif item.position != pos or item is moved:
             item.position = pos
             _stamp(item, by=by, reason=reason)
             item.save(update_fields=["position", "section"] if item is moved else ["position"])
@@ -291,7 +294,7 @@ def clause_add(
     *,
     section: Section,
     texts: dict[str, str],
-    by: AbstractBaseUser,
+    by: User,
     after: Clause | None = None,
     key: str = "",
     reason: str = "",
@@ -315,12 +318,12 @@ def clause_add(
         else:
             key = _free_key(Clause, declaration, locked.key)
         siblings = list(Clause.objects.select_for_update().filter(section=locked).order_by("position", "id"))
-        clause = Clause(declaration=declaration, section=locked, key=key, position=len(siblings))
-        _stamp(clause, by=by, reason=reason or "Clause added")
-        clause.save()
+        clause = Clause(declaration=declaration, section=locked, key=key)
         index = siblings.index(after) + 1 if after is not None and after in siblings else len(siblings)
         siblings.insert(index, clause)
         _renumber(siblings, by=by, reason="Clause added")
+        _stamp(clause, by=by, reason=reason or "Clause added")
+        clause.save()
         for lang, text in cleaned.items():
             if text:
                 item = ClauseText(clause=clause, language=lang, text=text, updated_by=by if by and by.pk else None)
@@ -329,13 +332,13 @@ def clause_add(
     return clause
 
 
-def _set_deleted(obj: Clause | Section, *, deleted: bool, by: AbstractBaseUser, reason: str) -> None:
+def _set_deleted(obj: Clause | Section, *, deleted: bool, by: User, reason: str) -> None:
     obj.deleted_at = timezone.now() if deleted else None
     _stamp(obj, by=by, reason=reason)
     obj.save(update_fields=["deleted_at"])
 
 
-def clause_delete(*, clause: Clause, by: AbstractBaseUser, reason: str = "") -> Clause:
+def clause_delete(*, clause: Clause, by: User, reason: str = "") -> Clause:
     """Take a clause out of the draft; it stays in history and in published versions, restorable."""
     with transaction.atomic():
         locked = Clause.objects.select_for_update().select_related("declaration").get(pk=clause.pk)
@@ -345,7 +348,7 @@ def clause_delete(*, clause: Clause, by: AbstractBaseUser, reason: str = "") -> 
     return locked
 
 
-def clause_restore(*, clause: Clause, by: AbstractBaseUser, reason: str = "") -> Clause:
+def clause_restore(*, clause: Clause, by: User, reason: str = "") -> Clause:
     """Bring a deleted clause back where it was (its section must not be deleted)."""
     with transaction.atomic():
         locked = Clause.objects.select_for_update().select_related("declaration", "section").get(pk=clause.pk)
@@ -357,9 +360,7 @@ def clause_restore(*, clause: Clause, by: AbstractBaseUser, reason: str = "") ->
     return locked
 
 
-def clause_move(
-    *, clause: Clause, by: AbstractBaseUser, section: Section | None = None, index: int, reason: str = ""
-) -> Clause:
+def clause_move(*, clause: Clause, by: User, section: Section | None = None, index: int, reason: str = "") -> Clause:
     """Put a clause at `index` among the live clauses of `section` (its own section by default)."""
     with transaction.atomic():
         locked = Clause.objects.select_for_update().select_related("declaration").get(pk=clause.pk)
@@ -372,7 +373,8 @@ def clause_move(
         old_section_id = locked.section_id
         siblings = [
             c
-            for c in Clause.objects.select_for_update().filter(section=target, deleted_at__isnull=True)
+            for c in Clause.objects.select_for_update()
+            .filter(section=target, deleted_at__isnull=True)
             .order_by("position", "id")
             if c.pk != locked.pk
         ]
@@ -393,7 +395,7 @@ def section_add(
     *,
     declaration: Declaration,
     heading: dict[str, str],
-    by: AbstractBaseUser,
+    by: User,
     after: Section | None = None,
     key: str = "",
     reason: str = "",
@@ -414,19 +416,18 @@ def section_add(
         section = Section(
             declaration=locked,
             key=key,
-            position=len(siblings),
             heading={lang: text for lang, text in cleaned.items() if text},
         )
-        _stamp(section, by=by, reason=reason or "Section added")
-        section.save()
         index = siblings.index(after) + 1 if after is not None and after in siblings else len(siblings)
         siblings.insert(index, section)
         _renumber(siblings, by=by, reason="Section added")
+        _stamp(section, by=by, reason=reason or "Section added")
+        section.save()
     return section
 
 
 def section_update(
-    *, section: Section, heading: dict[str, str], base_revision: int, by: AbstractBaseUser, reason: str = ""
+    *, section: Section, heading: dict[str, str], base_revision: int, by: User, reason: str = ""
 ) -> Section:
     """Change a section's headings unless someone saved them since `base_revision`."""
     with transaction.atomic():
@@ -450,7 +451,7 @@ def section_update(
     return locked
 
 
-def section_delete(*, section: Section, by: AbstractBaseUser, reason: str = "") -> Section:
+def section_delete(*, section: Section, by: User, reason: str = "") -> Section:
     """Take an empty section out of the draft (restorable); clauses must be moved or deleted first."""
     with transaction.atomic():
         locked = Section.objects.select_for_update().select_related("declaration").get(pk=section.pk)
@@ -462,7 +463,7 @@ def section_delete(*, section: Section, by: AbstractBaseUser, reason: str = "") 
     return locked
 
 
-def section_restore(*, section: Section, by: AbstractBaseUser, reason: str = "") -> Section:
+def section_restore(*, section: Section, by: User, reason: str = "") -> Section:
     """Bring a deleted section back where it was."""
     with transaction.atomic():
         locked = Section.objects.select_for_update().select_related("declaration").get(pk=section.pk)
@@ -472,7 +473,7 @@ def section_restore(*, section: Section, by: AbstractBaseUser, reason: str = "")
     return locked
 
 
-def section_move(*, section: Section, index: int, by: AbstractBaseUser, reason: str = "") -> Section:
+def section_move(*, section: Section, index: int, by: User, reason: str = "") -> Section:
     """Put a section at `index` among the declaration's live sections."""
     with transaction.atomic():
         Declaration.objects.select_for_update().get(pk=section.declaration_id)
@@ -482,8 +483,9 @@ def section_move(*, section: Section, index: int, by: AbstractBaseUser, reason: 
             raise DeclarationError("This section has been deleted; restore it before moving it.")
         siblings = [
             s
-            for s in Section.objects.filter(declaration_id=locked.declaration_id, deleted_at__isnull=True)
-            .order_by("position", "id")
+            for s in Section.objects.filter(declaration_id=locked.declaration_id, deleted_at__isnull=True).order_by(
+                "position", "id"
+            )
             if s.pk != locked.pk
         ]
         siblings.insert(max(0, min(index, len(siblings))), locked)

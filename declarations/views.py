@@ -52,6 +52,7 @@ def declaration_detail(request: HttpRequest, slug: str) -> HttpResponse:
         compare = None
     sections = selectors.document(declaration)
     latest = declaration.versions.order_by("-number").first()
+    secretariat = is_secretariat(request.user, declaration)
     return render(
         request,
         "declarations/detail.html",
@@ -63,7 +64,9 @@ def declaration_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "columns": [lang, compare] if compare else [lang],
             "languages": languages,
             "latest_version": latest,
-            "is_secretariat": is_secretariat(request.user, declaration),
+            "is_secretariat": secretariat,
+            "view_query": urlencode({"lang": lang, **({"with": compare} if compare else {})}),
+            "drifted_count": len(selectors.drifted_texts(declaration)) if secretariat else 0,
         },
     )
 
@@ -131,9 +134,17 @@ def clause_edit(request: HttpRequest, slug: str, key: str, language: str) -> Htt
     if language not in declaration.languages:
         raise Http404("No such language.")
     clause = _live_clause(declaration, key)
-    current = ClauseText.objects.filter(clause=clause, language=language).first()
+    texts = {t.language: t for t in ClauseText.objects.filter(clause=clause).select_related("updated_by")}
+    current = texts.get(language)
     reading = _reading(request, declaration)
-    context: dict[str, Any] = {**reading, "clause": clause, "language": language, "current": current}
+    others = [texts[code] for code in declaration.languages if code != language and code in texts]
+    context: dict[str, Any] = {
+        **reading,
+        "clause": clause,
+        "language": language,
+        "current": current,
+        "others": others,
+    }
     status = 200
     if request.method == "POST":
         form = forms.ClauseTextForm(request.POST)
@@ -248,9 +259,7 @@ def clause_restore(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     except DeclarationError as error:
         messages.error(request, str(error))
         return redirect("declarations:deleted", slug=slug)
-    return _after_change(
-        request, reading, gettext("Clause “%(key)s” was restored.") % {"key": key}, clause_key=key
-    )
+    return _after_change(request, reading, gettext("Clause “%(key)s” was restored.") % {"key": key}, clause_key=key)
 
 
 @require_POST
@@ -320,8 +329,14 @@ def clause_add(request: HttpRequest, slug: str, section_key: str) -> HttpRespons
         else:
             return _after_change(request, reading, gettext("The clause was added."), clause_key=clause.key)
     context = {**reading, "form": form, "section": section, "after": after}
-    template = "declarations/_clause_add.html" if _is_htmx(request) else "declarations/clause_add.html"
-    return render(request, template, context, status=400 if form.errors and not _is_htmx(request) else 200)
+    if _is_htmx(request):
+        response = render(request, "declarations/_clause_add.html", context)
+        if request.method == "POST":
+            # The form posts into #document; errors go back into the form itself.
+            response["HX-Retarget"] = f"#add-{section.key}-{after.key if after else 'end'}"
+            response["HX-Reswap"] = "outerHTML"
+        return response
+    return render(request, "declarations/clause_add.html", context, status=400 if form.errors else 200)
 
 
 @require_GET
@@ -586,7 +601,7 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
 
     old_ref = pick("from", str(numbers[-1]) if numbers else selectors.DRAFT)
     new_ref = pick("to", selectors.DRAFT)
-    lang = request.GET.get("lang")
+    lang = request.GET.get("lang") or ""
     if lang not in declaration.languages:
         lang = declaration.source_language
     mode = "side" if request.GET.get("view") == "side" else "inline"

@@ -34,7 +34,7 @@ def _read_limited(file: UploadedFile, limit: int) -> bytes:
 
 
 def clean_signature_image(data: bytes) -> ContentFile[bytes]:
-    """Decode a PNG or JPEG and re-encode it as a PNG without metadata, at most 1200×400."""
+    """Decode a PNG or JPEG and re-encode it as a PNG without metadata, at most 1200 by 400 pixels."""
     if len(data) > MAX_IMAGE_BYTES:
         raise ImageError("The image is too large (at most 1 MB).")
     try:

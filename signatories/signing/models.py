@@ -114,7 +114,9 @@ class Signature(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     method = models.CharField(_("method"), max_length=16, choices=Method.choices)
     # Who signed in the app (null for paper); the secretariat member who recorded an offline signature.
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -194,7 +196,9 @@ class SigningEvent(models.Model):
     seq = models.PositiveIntegerField()
     kind = models.CharField(max_length=32, choices=Kind.choices)
     at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Names as they were, so the trail reads the same after a user or party is renamed.
     actor_name = models.CharField(max_length=150, blank=True)
     party_key = models.CharField(max_length=64, blank=True)

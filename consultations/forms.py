@@ -1,0 +1,161 @@
+"""Forms for rounds and comments: input shape only, the rules live in services."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from declarations.models import Clause, Declaration, DeclarationParty, DeclarationVersion, Section
+from declarations.selectors import document
+from declarations.templatetags.accord import lang_name
+from signatories.models import Party
+
+from .models import Comment, CommentRound
+
+TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+
+
+class RoundForm(forms.Form):
+    version = forms.ModelChoiceField(queryset=DeclarationVersion.objects.none(), label=_("Version to comment on"))
+    deadline = forms.DateTimeField(
+        label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone of the deadline"), choices=[(tz, tz) for tz in TIME_ZONES], initial="UTC"
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who sees submitted comments"),
+        choices=CommentRound.Visibility.choices,
+        widget=forms.RadioSelect,
+        initial=CommentRound.Visibility.IMMEDIATE,
+    )
+    parties = forms.ModelMultipleChoiceField(
+        queryset=Party.objects.none(), label=_("Invited parties"), widget=forms.CheckboxSelectMultiple
+    )
+    instructions = forms.CharField(label=_("Instructions to the parties"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args: Any, declaration: Declaration, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        versions = declaration.versions.order_by("-number")
+        self.fields["version"].queryset = versions  # type: ignore[attr-defined]
+        self.fields["version"].label_from_instance = lambda v: f"{v.number}: {v.label}"  # type: ignore[attr-defined]
+        latest = versions.first()
+        if latest is not None:
+            self.fields["version"].initial = latest.pk
+        participants = Party.objects.filter(
+            participations__declaration=declaration, participations__role=DeclarationParty.Role.PARTICIPANT
+        ).order_by("short_name")
+        self.fields["parties"].queryset = participants  # type: ignore[attr-defined]
+        self.fields["parties"].label_from_instance = lambda p: p.display_name()  # type: ignore[attr-defined]
+        self.fields["parties"].initial = list(participants.values_list("pk", flat=True))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        deadline: datetime.datetime | None = data.get("deadline")
+        tz = data.get("time_zone")
+        if deadline is not None and tz:
+            # The browser sends a wall-clock time; the chosen zone makes it an instant.
+            naive = timezone.make_naive(deadline) if timezone.is_aware(deadline) else deadline
+            data["deadline"] = naive.replace(tzinfo=zoneinfo.ZoneInfo(tz))
+        return data
+
+
+def target_choices(declaration: Declaration, language: str) -> list[tuple[str, str]]:
+    choices: list[tuple[str, str]] = [("d", str(_("The declaration as a whole")))]
+    for sv in document(declaration):
+        heading = sv.section.display_heading(language)
+        choices.append((f"s:{sv.section.pk}", str(_("Section: %(heading)s")) % {"heading": heading}))
+        for cv in sv.clauses:
+            first = " ".join(cv.text(language).split())[:60]
+            choices.append((f"c:{cv.clause.pk}", f"¶ {cv.number} ({cv.clause.key}) — {first}…"))
+    return choices
+
+
+def parse_target(declaration: Declaration, value: str) -> tuple[Clause | None, Section | None]:
+    kind, _sep, pk = (value or "d").partition(":")
+    try:
+        if kind == "c":
+            return Clause.objects.get(pk=int(pk), declaration=declaration), None
+        if kind == "s":
+            return None, Section.objects.get(pk=int(pk), declaration=declaration)
+    except (ValueError, Clause.DoesNotExist, Section.DoesNotExist):
+        raise ValidationError(_("Choose what the comment is about."), code="invalid_target") from None
+    return None, None
+
+
+def target_value(comment: Comment) -> str:
+    if comment.clause_id:
+        return f"c:{comment.clause_id}"
+    if comment.section_id:
+        return f"s:{comment.section_id}"
+    return "d"
+
+
+class CommentForm(forms.Form):
+    target = forms.ChoiceField(label=_("About"))
+    kind = forms.ChoiceField(label=_("Type"), choices=Comment.Kind.choices, initial=Comment.Kind.GENERAL)
+    language = forms.ChoiceField(label=_("Language of the comment"))
+    text = forms.CharField(label=_("Comment or explanation"), widget=forms.Textarea, required=False)
+    proposed_text = forms.CharField(
+        label=_("Proposed text (replaces the whole clause in this language)"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, declaration: Declaration, ui_language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.declaration = declaration
+        self.fields["target"].choices = target_choices(declaration, ui_language)  # type: ignore[attr-defined]
+        self.fields["language"].choices = [(c, lang_name(c)) for c in declaration.languages]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        clause, section = parse_target(self.declaration, data.get("target", "d"))
+        data["clause"], data["section"] = clause, section
+        if data.get("kind") == Comment.Kind.PROPOSED_TEXT:
+            if clause is None:
+                self.add_error(
+                    "target",
+                    ValidationError(_("Proposed text replaces one clause: choose the clause."), code="needs_clause"),
+                )
+            if not (data.get("proposed_text") or "").strip():
+                self.add_error("proposed_text", ValidationError(_("Write the text you propose."), code="required"))
+        elif not (data.get("text") or "").strip():
+            self.add_error("text", ValidationError(_("Write your comment."), code="required"))
+        return data
+
+
+class DispositionForm(forms.Form):
+    disposition = forms.ChoiceField(
+        label=_("Disposition"), choices=Comment.Disposition.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason (the commenting party reads it)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    apply = forms.BooleanField(label=_("Apply the proposed text to the clause now"), required=False, initial=True)
+    text = forms.CharField(
+        label=_("Text to apply when accepting with modification"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+    )
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for closing early"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}))

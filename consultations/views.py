@@ -1,0 +1,484 @@
+"""Comment rounds: thin views over the loaders in permissions.py and the services."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from declarations.models import ClauseText, DeclarationVersion
+from declarations.permissions import get_declaration_for
+from declarations.services import DeclarationError
+
+from . import matrix, selectors, services
+from .forms import CloseForm, CommentForm, DispositionForm, ReasonForm, ReplyForm, RoundForm, target_value
+from .models import Comment, CommentRound, RoundInvitation
+from .permissions import (
+    RoundAccess,
+    access_for,
+    can_edit_draft,
+    can_see_thread,
+    get_comment_for,
+    get_round_for,
+    others_visible,
+    visible_comments,
+)
+
+ERRORS = (services.ConsultationError, DeclarationError)
+
+
+def _ui_language(request: HttpRequest) -> str:
+    return (getattr(request, "LANGUAGE_CODE", None) or "en").split("-")[0]
+
+
+def _round_url(access: RoundAccess) -> str:
+    assert access.round is not None
+    return reverse("consultations:round", args=[access.declaration.slug, access.round.number])
+
+
+def _require_secretariat(access: RoundAccess) -> None:
+    if not access.is_secretariat:
+        raise PermissionDenied
+
+
+@require_GET
+@login_required
+def round_list(request: HttpRequest, slug: str) -> HttpResponse:
+    declaration = get_declaration_for(request.user, slug)
+    access = access_for(request.user, declaration)
+    rounds = list(declaration.comment_rounds.select_related("version").order_by("-number"))
+    return render(
+        request,
+        "consultations/round_list.html",
+        {"declaration": declaration, "access": access, "rounds": rounds, "now": timezone.now()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def round_new(request: HttpRequest, slug: str) -> HttpResponse:
+    declaration = get_declaration_for(request.user, slug)
+    if not access_for(request.user, declaration).is_secretariat:
+        raise PermissionDenied
+    form = RoundForm(request.POST or None, declaration=declaration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = services.round_open(
+                declaration=declaration,
+                version=form.cleaned_data["version"],
+                deadline=form.cleaned_data["deadline"],
+                visibility=form.cleaned_data["visibility"],
+                parties=form.cleaned_data["parties"],
+                instructions=form.cleaned_data["instructions"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ERRORS as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Comment round %(number)s is open.") % {"number": round_.number})
+            return redirect("consultations:round", slug=declaration.slug, number=round_.number)
+    return render(request, "consultations/round_new.html", {"declaration": declaration, "form": form})
+
+
+@require_GET
+@login_required
+def round_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    access = get_round_for(request.user, slug, number)
+    round_ = access.round
+    assert round_ is not None
+    now = timezone.now()
+    comments = selectors.round_comments(visible_comments(access, now))
+    where = selectors.reflected_in(comments)
+    own = [c for c in comments if access.party is not None and c.party_id == access.party.pk]
+    drafts = [c for c in own if c.status == Comment.Status.DRAFT]
+    listed = [c for c in comments if c.status != Comment.Status.DRAFT]
+    invitation = round_.invitations.filter(party=access.party).first() if access.invited and access.party else None
+    cards = [
+        {
+            "comment": c,
+            "redline": selectors.redline(c),
+            "reflected_in": where.get(c.pk),
+            "editable": can_edit_draft(access, c, now),
+            "thread": can_see_thread(access, c),
+        }
+        for c in [*drafts, *listed]
+    ]
+    return render(
+        request,
+        "consultations/round_detail.html",
+        {
+            "declaration": access.declaration,
+            "access": access,
+            "round": round_,
+            "is_open": round_.is_open(now),
+            "cards": cards,
+            "draft_count": len(drafts),
+            "invitation": invitation,
+            "tracker": selectors.round_tracker(round_),
+            "others_visible": others_visible(access, now),
+            "can_draft": access.can_draft(now),
+            "can_submit": access.can_submit(now),
+            "close_form": CloseForm(),
+            "reflection": selectors.reflection_summary(round_, _ui_language(request)) if access.is_secretariat else "",
+        },
+    )
+
+
+@require_POST
+@login_required
+def round_close(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    access = get_round_for(request.user, slug, number)
+    _require_secretariat(access)
+    form = CloseForm(request.POST)
+    form.is_valid()
+    try:
+        services.round_close(round=access.round, reason=form.cleaned_data.get("reason", ""), by=request.user)  # type: ignore[arg-type]
+    except ERRORS as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The comment round is closed."))
+    return redirect(_round_url(access))
+
+
+def _clause_texts(access: RoundAccess) -> dict[str, dict[str, dict[str, object]]]:
+    texts: dict[str, dict[str, dict[str, object]]] = {}
+    for t in ClauseText.objects.filter(clause__declaration=access.declaration, clause__deleted_at__isnull=True):
+        texts.setdefault(f"c:{t.clause_id}", {})[t.language] = {"text": t.text, "revision": t.revision}
+    return texts
+
+
+def _comment_form_page(
+    request: HttpRequest, access: RoundAccess, form: CommentForm, comment: Comment | None
+) -> HttpResponse:
+    return render(
+        request,
+        "consultations/comment_form.html",
+        {
+            "declaration": access.declaration,
+            "round": access.round,
+            "access": access,
+            "form": form,
+            "comment": comment,
+            "clause_texts": _clause_texts(access),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def comment_new(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    access = get_round_for(request.user, slug, number)
+    if not access.can_draft():
+        raise PermissionDenied
+    declaration = access.declaration
+    initial: dict[str, object] = {
+        "target": request.GET.get("target", "d"),
+        "kind": request.GET.get("kind", Comment.Kind.GENERAL),
+        "language": request.GET.get("lang") or _ui_language(request),
+    }
+    if initial["kind"] == Comment.Kind.PROPOSED_TEXT:
+        # Without JavaScript the proposal starts from the clause's current text, ready to edit.
+        current = _clause_texts(access).get(str(initial["target"]), {}).get(str(initial["language"]))
+        initial["proposed_text"] = current["text"] if current else ""
+    form = CommentForm(
+        request.POST or None, initial=initial, declaration=declaration, ui_language=_ui_language(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.comment_create(
+                round=access.round,  # type: ignore[arg-type]
+                party=access.party,  # type: ignore[arg-type]
+                kind=data["kind"],
+                language=data["language"],
+                text=data["text"],
+                proposed_text=data["proposed_text"],
+                clause=data["clause"],
+                section=data["section"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ERRORS as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your draft is saved. Only your party sees it until the focal point submits."))
+            return redirect(_round_url(access))
+    return _comment_form_page(request, access, form, None)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def comment_edit(request: HttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
+    access, comment = get_comment_for(request.user, slug, number, comment_id)
+    if not can_edit_draft(access, comment):
+        raise PermissionDenied
+    initial = {
+        "target": target_value(comment),
+        "kind": comment.kind,
+        "language": comment.language,
+        "text": comment.text,
+        "proposed_text": comment.proposed_text,
+    }
+    form = CommentForm(
+        request.POST or None, initial=initial, declaration=access.declaration, ui_language=_ui_language(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.comment_update(
+                comment=comment,
+                kind=data["kind"],
+                language=data["language"],
+                text=data["text"],
+                proposed_text=data["proposed_text"],
+                clause=data["clause"],
+                section=data["section"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ERRORS as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect(_round_url(access))
+    return _comment_form_page(request, access, form, comment)
+
+
+@require_POST
+@login_required
+def comment_discard(request: HttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
+    access, comment = get_comment_for(request.user, slug, number, comment_id)
+    try:
+        services.comment_discard(comment=comment, by=request.user)  # type: ignore[arg-type]
+    except ERRORS as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The draft is discarded."))
+    return redirect(_round_url(access))
+
+
+@require_POST
+@login_required
+def party_submit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    access = get_round_for(request.user, slug, number)
+    if access.party is None or not access.invited:
+        raise PermissionDenied
+    try:
+        if request.POST.get("answer") == "no_comments":
+            services.party_submit_no_comments(round=access.round, party=access.party, by=request.user)  # type: ignore[arg-type]
+            messages.success(request, _("Your party's answer “no comments” is recorded."))
+        else:
+            submitted = services.party_submit(round=access.round, party=access.party, by=request.user)  # type: ignore[arg-type]
+            messages.success(request, _("%(count)s comments submitted for your party.") % {"count": len(submitted)})
+    except ERRORS as exc:
+        messages.error(request, str(exc))
+    return redirect(_round_url(access))
+
+
+@require_GET
+@login_required
+def comment_detail(request: HttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
+    access, comment = get_comment_for(request.user, slug, number, comment_id)
+    return _comment_page(request, access, comment)
+
+
+def _comment_page(
+    request: HttpRequest,
+    access: RoundAccess,
+    comment: Comment,
+    *,
+    disposition_form: DispositionForm | None = None,
+    withdraw_form: ReasonForm | None = None,
+    reply_form: ReplyForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    now = timezone.now()
+    current = None
+    if comment.clause_id:
+        current = ClauseText.objects.filter(clause_id=comment.clause_id, language=comment.language).first()
+    if disposition_form is None and access.is_secretariat:
+        disposition_form = DispositionForm(
+            initial={
+                "disposition": comment.disposition or None,
+                "reason": comment.disposition_reason,
+                "text": comment.proposed_text,
+                "base_revision": current.revision if current else None,
+            }
+        )
+    thread = can_see_thread(access, comment)
+    return render(
+        request,
+        "consultations/comment_detail.html",
+        {
+            "declaration": access.declaration,
+            "round": access.round,
+            "access": access,
+            "comment": comment,
+            "redline": selectors.redline(comment),
+            "current": current,
+            "moved_on": bool(comment.is_proposal and current and current.revision != comment.base_revision),
+            "reflected_in": selectors.reflected_in([comment]).get(comment.pk),
+            "thread": thread,
+            "replies": comment.replies.select_related("author", "party") if thread else [],
+            "can_dispose": access.is_secretariat
+            and comment.status == Comment.Status.SUBMITTED
+            and not comment.applied_history_id,
+            "can_withdraw": access.is_focal
+            and access.party is not None
+            and comment.party_id == access.party.pk
+            and comment.status == Comment.Status.SUBMITTED
+            and not comment.disposition
+            and access.round is not None
+            and access.round.is_open(now),
+            "can_reply": thread and comment.status != Comment.Status.DRAFT,
+            "disposition_form": disposition_form,
+            "withdraw_form": withdraw_form or ReasonForm(),
+            "reply_form": reply_form or ReplyForm(),
+        },
+        status=status,
+    )
+
+
+def _comment_url(access: RoundAccess, comment: Comment) -> str:
+    return reverse("consultations:comment", args=[access.declaration.slug, comment.round.number, comment.pk])
+
+
+@require_POST
+@login_required
+def comment_dispose(request: HttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
+    access, comment = get_comment_for(request.user, slug, number, comment_id)
+    _require_secretariat(access)
+    form = DispositionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.comment_dispose(
+                comment=comment,
+                disposition=data["disposition"],
+                reason=data["reason"],
+                apply=bool(data["apply"])
+                and comment.is_proposal
+                and data["disposition"]
+                in (
+                    Comment.Disposition.ACCEPTED,
+                    Comment.Disposition.ACCEPTED_MODIFIED,
+                ),
+                text=data["text"] or None,
+                base_revision=data["base_revision"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ERRORS as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("The disposition of comment #%(number)s is recorded.") % {"number": comment.number}
+            )
+            return redirect(_comment_url(access, comment))
+    return _comment_page(request, access, comment, disposition_form=form, status=400)
+
+
+@require_POST
+@login_required
+def comment_withdraw(request: HttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
+    access, comment = get_comment_for(request.user, slug, number, comment_id)
+    if access.party is None or comment.party_id != access.party.pk:
+        raise PermissionDenied
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_withdraw(comment=comment, reason=form.cleaned_data["reason"], by=request.user)  # type: ignore[arg-type]
+        except ERRORS as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The comment is withdrawn; it stays on the record as withdrawn."))
+            return redirect(_comment_url(access, comment))
+    return _comment_page(request, access, comment, withdraw_form=form, status=400)
+
+
+@require_POST
+@login_required
+def comment_reply(request: HttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
+    access, comment = get_comment_for(request.user, slug, number, comment_id)
+    if not can_see_thread(access, comment):
+        raise PermissionDenied
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_reply(comment=comment, text=form.cleaned_data["text"], by=request.user)  # type: ignore[arg-type]
+        except ERRORS as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect(_comment_url(access, comment) + "#replies")
+    return _comment_page(request, access, comment, reply_form=form, status=400)
+
+
+@require_GET
+@login_required
+def matrix_download(request: HttpRequest, slug: str, number: int, fmt: str) -> HttpResponse:
+    access = get_round_for(request.user, slug, number)
+    _require_secretariat(access)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404("No such format.")
+    round_ = access.round
+    assert round_ is not None
+    filename = f"{access.declaration.slug}-round-{round_.number}-comments.{fmt}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            matrix.matrix_xlsx(round_),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(matrix.matrix_csv(round_), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _publish_url(slug: str, note: str) -> str | None:
+    """The drafting publish page with the note prefilled, when that page exists."""
+    for name in ("declarations:version_publish", "declarations:publish"):
+        try:
+            return reverse(name, args=[slug]) + "?" + urlencode({"note": note})
+        except NoReverseMatch:
+            continue
+    return None
+
+
+@require_GET
+@login_required
+def reflection(request: HttpRequest, slug: str) -> HttpResponse:
+    declaration = get_declaration_for(request.user, slug)
+    if not access_for(request.user, declaration).is_secretariat:
+        raise PermissionDenied
+    versions = declaration.versions.order_by("-number")
+    version: DeclarationVersion | None = versions.first()
+    if request.GET.get("version", "").isdigit():
+        version = versions.filter(number=int(request.GET["version"])).first() or version
+    rounds: list[CommentRound] = list(version.comment_rounds.order_by("number")) if version else []
+    summaries = {
+        lang: selectors.version_reflection_summary(version=version, language=lang)
+        for lang in declaration.languages
+        if version is not None and lang in selectors.PHRASES
+    }
+    note = "\n\n".join(s for s in summaries.values() if s)
+    return render(
+        request,
+        "consultations/reflection.html",
+        {
+            "declaration": declaration,
+            "version": version,
+            "versions": versions,
+            "rounds": rounds,
+            "reflections": selectors.party_reflections(rounds) if rounds else [],
+            "summaries": summaries,
+            "note": note,
+            "publish_url": _publish_url(declaration.slug, note) if note else None,
+            "is_latest": version is not None and version == versions.first(),
+            "Response": RoundInvitation.Response,
+        },
+    )

@@ -1,0 +1,223 @@
+"""Forms for signing; they validate input, services decide."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from declarations.models import Declaration, DeclarationParty, DeclarationVersion
+
+from ..models import Membership, Party, SigningParty
+from .images import ImageError, Scan, clean_scan, signature_from_data_url, signature_from_upload
+from .models import Signature, Signing
+from .services import default_undertaking
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class OpenSigningForm(forms.Form):
+    version = forms.ModelChoiceField(queryset=DeclarationVersion.objects.none(), label=_("Final text"))
+    parties = forms.ModelMultipleChoiceField(
+        queryset=Party.objects.none(), label=_("Parties that sign"), widget=forms.CheckboxSelectMultiple
+    )
+    ordered = forms.BooleanField(required=False, label=_("Parties sign in the order given"))
+    deadline = forms.DateTimeField(label=_("Deadline (UTC)"), widget=DateTimeInput())
+
+    def __init__(self, *args: Any, declaration: Declaration, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.declaration = declaration
+        versions = declaration.versions.order_by("-number")
+        self.fields["version"].queryset = versions  # type: ignore[attr-defined]
+        self.fields["version"].label_from_instance = lambda v: f"{v.number}. {v.label} ({v.content_hash[:12]})"  # type: ignore[attr-defined]
+        participants = Party.objects.filter(
+            participations__declaration=declaration, participations__role=DeclarationParty.Role.PARTICIPANT
+        ).order_by("short_name")
+        self.participants = list(participants)
+        self.fields["parties"].queryset = participants  # type: ignore[attr-defined]
+        latest = versions.first()
+        self.initial.setdefault("version", latest)
+        self.initial.setdefault("parties", self.participants)
+        self.initial.setdefault("deadline", (timezone.now() + timedelta(days=14)).replace(second=0, microsecond=0))
+        undertaking = default_undertaking(latest) if latest else {}
+        for lang in declaration.languages:
+            name = f"undertaking_{lang}"
+            self.fields[name] = forms.CharField(
+                required=False,
+                label=_("Undertaking printed above the signatures (%(lang)s)") % {"lang": lang},
+                widget=forms.Textarea(attrs={"rows": 2, "lang": lang}),
+            )
+            self.initial.setdefault(name, undertaking.get(lang, ""))
+        for party in self.participants:
+            self.fields[f"order_{party.key}"] = forms.IntegerField(
+                required=False, min_value=1, label=_("Position of %(party)s") % {"party": party.short_name}
+            )
+
+    def party_rows(self) -> list[tuple[Any, forms.BoundField]]:
+        """Each participant's checkbox with its position field (both lists follow short_name order)."""
+        return [(box, self[f"order_{p.key}"]) for box, p in zip(self["parties"], self.participants, strict=True)]
+
+    def undertaking_fields(self) -> list[forms.BoundField]:
+        return [self[f"undertaking_{lang}"] for lang in self.declaration.languages]
+
+    def ordered_parties(self) -> list[Party]:
+        chosen = list(self.cleaned_data["parties"])
+        index = {p.pk: i for i, p in enumerate(self.participants)}
+        big = len(index) + 1_000
+        return sorted(chosen, key=lambda p: (self.cleaned_data.get(f"order_{p.key}") or big, index.get(p.pk, big)))
+
+    def undertaking(self) -> dict[str, str]:
+        return {lang: self.cleaned_data.get(f"undertaking_{lang}", "") for lang in self.declaration.languages}
+
+
+class ReopenForm(forms.Form):
+    version = forms.ModelChoiceField(queryset=DeclarationVersion.objects.none(), label=_("New version"))
+    deadline = forms.DateTimeField(label=_("New deadline (UTC)"), required=False, widget=DateTimeInput())
+
+    def __init__(self, *args: Any, signing: Signing, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        newer = DeclarationVersion.objects.filter(
+            declaration_id=signing.declaration_id, number__gt=signing.version.number
+        ).order_by("-number")
+        self.fields["version"].queryset = newer  # type: ignore[attr-defined]
+        self.fields["version"].label_from_instance = lambda v: f"{v.number}. {v.label} ({v.content_hash[:12]})"  # type: ignore[attr-defined]
+        self.initial.setdefault("version", newer.first())
+
+
+class DesignateForm(forms.Form):
+    signatory = forms.ModelChoiceField(queryset=Membership.objects.none(), label=_("Signatory"))
+    printed_name = forms.CharField(max_length=200, label=_("Name to print"))
+    printed_title = forms.CharField(
+        max_length=200, label=_("Title to print"), help_text=_("For example: Minister for Digital Policies")
+    )
+    capacity = forms.CharField(
+        max_length=300,
+        required=False,
+        label=_("Capacity (optional)"),
+        help_text=_("For example: for the Government of Catalonia"),
+    )
+
+    def __init__(self, *args: Any, signing_party: SigningParty, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = Membership.objects.filter(party=signing_party.party, role=Membership.Role.SIGNATORY).select_related(
+            "user"
+        )
+        self.fields["signatory"].queryset = members  # type: ignore[attr-defined]
+        self.fields["signatory"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda m: f"{m.user.get_full_name() or m.user.get_username()} ({m.user.get_username()})"
+        )
+        if signing_party.signatory_id:
+            self.initial.setdefault("signatory", members.filter(user_id=signing_party.signatory_id).first())
+            self.initial.setdefault("printed_name", signing_party.printed_name)
+            self.initial.setdefault("printed_title", signing_party.printed_title)
+            self.initial.setdefault("capacity", signing_party.capacity)
+
+
+class _AnswerForm(forms.Form):
+    content_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, content_hash: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("content_hash", content_hash)
+        self.initial.setdefault("idempotency_key", uuid.uuid4())
+
+
+class SignForm(_AnswerForm):
+    METHODS = [(Signature.Method.DRAWN, _("Draw my signature")), (Signature.Method.UPLOADED, _("Upload an image"))]
+
+    password = forms.CharField(label=_("Your password"), strip=False, widget=forms.PasswordInput)
+    typed_name = forms.CharField(max_length=200, label=_("Type your name as it will be printed"))
+    method = forms.ChoiceField(choices=METHODS, widget=forms.RadioSelect, initial=Signature.Method.DRAWN)
+    drawing = forms.CharField(required=False, widget=forms.HiddenInput)
+    image = forms.FileField(required=False, label=_("Signature image (PNG or JPEG, at most 1 MB)"))
+    confirm = forms.BooleanField(label=_("I confirm the undertaking above on behalf of my party."))
+
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.signature_image: ContentFile[bytes] | None = None
+        self.fields["image"].widget.attrs["accept"] = "image/png,image/jpeg"
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        user: AbstractBaseUser = self.request.user  # type: ignore[assignment]
+        # authenticate() rather than check_password(): failed attempts count towards the lockout.
+        if authenticate(self.request, username=user.get_username(), password=password) != user:
+            raise forms.ValidationError(_("The password is not correct."), code="password")
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        method = data.get("method")
+        try:
+            if method == Signature.Method.DRAWN:
+                if not data.get("drawing"):
+                    self.add_error("drawing", forms.ValidationError(_("Draw your signature in the box."), code="empty"))
+                else:
+                    self.signature_image = signature_from_data_url(data["drawing"])
+            elif method == Signature.Method.UPLOADED:
+                if not data.get("image"):
+                    self.add_error("image", forms.ValidationError(_("Choose an image file."), code="empty"))
+                else:
+                    self.signature_image = signature_from_upload(data["image"])
+        except ImageError as exc:
+            self.add_error("image" if method == Signature.Method.UPLOADED else "drawing", str(exc))
+        return data
+
+
+class DeclineForm(_AnswerForm):
+    VISIBILITY = [("public", _("Other parties and the secretariat")), ("secretariat", _("The secretariat only"))]
+
+    reason = forms.CharField(label=_("Why does your party decline?"), widget=forms.Textarea(attrs={"rows": 3}))
+    visibility = forms.ChoiceField(
+        choices=VISIBILITY, widget=forms.RadioSelect, initial="secretariat", label=_("Who may read the reason")
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecordOfflineForm(forms.Form):
+    METHODS = [(Signature.Method.PAPER, _("Signed on paper")), (Signature.Method.IN_PERSON, _("Signed in person"))]
+
+    method = forms.ChoiceField(choices=METHODS, widget=forms.RadioSelect, initial=Signature.Method.PAPER)
+    printed_name = forms.CharField(max_length=200, label=_("Printed name"))
+    printed_title = forms.CharField(max_length=200, label=_("Printed title"))
+    capacity = forms.CharField(max_length=300, required=False, label=_("Capacity (optional)"))
+    signed_at = forms.DateTimeField(label=_("Signed at (UTC)"), widget=DateTimeInput())
+    scan = forms.FileField(
+        required=False, label=_("Scan of the signed page (PDF, PNG or JPEG, at most 10 MB; required on paper)")
+    )
+
+    def __init__(self, *args: Any, signing_party: SigningParty, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cleaned_scan: Scan | None = None
+        self.fields["scan"].widget.attrs["accept"] = "application/pdf,image/png,image/jpeg"
+        self.initial.setdefault("printed_name", signing_party.printed_name)
+        self.initial.setdefault("printed_title", signing_party.printed_title)
+        self.initial.setdefault("capacity", signing_party.capacity)
+        self.initial.setdefault("signed_at", timezone.now().replace(second=0, microsecond=0))
+
+    def clean_scan(self) -> Any:
+        file = self.cleaned_data.get("scan")
+        if file:
+            try:
+                self.cleaned_scan = clean_scan(file)
+            except ImageError as exc:
+                raise forms.ValidationError(str(exc), code="scan") from exc
+        return file

@@ -1,0 +1,581 @@
+"""Every write to signing: open, designate, sign, decline, revoke, record offline, reopen, close, remind."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from declarations.models import Declaration, DeclarationVersion
+from declarations.services import declaration_set_status
+
+from ..models import Membership, Party
+from ..notifications import notify
+from .audit import audit_append
+from .images import Scan
+from .models import Signature, Signing, SigningEvent, SigningParty
+
+SIGN_PERM = "declarations.sign_declaration"
+REMINDER_INTERVAL = timedelta(hours=20)  # a daily cron never skips a day, never sends twice a day
+MAX_REASON_LENGTH = 5000
+Kind = SigningEvent.Kind
+
+
+class SigningError(Exception):
+    """A signing request the current state does not allow; the message is for the user."""
+
+
+class StaleTextError(SigningError):
+    """The signer read a version that is no longer the one being signed."""
+
+    def __init__(self) -> None:
+        super().__init__("The text changed while you were reading; please review the new text.")
+
+
+def normalise_name(value: str) -> str:
+    """Names compare case-insensitively, with runs of whitespace as one space (NFKC)."""
+    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+
+
+def default_undertaking(version: DeclarationVersion) -> dict[str, str]:
+    """The text of the clause keyed "undertaking" in the version, per language, if there is one."""
+    for section in version.snapshot.get("sections", []):
+        for clause in section.get("clauses", []):
+            if clause.get("key") == "undertaking":
+                return {lang: text.strip() for lang, text in clause.get("text", {}).items() if text.strip()}
+    return {}
+
+
+def _lock(signing: Signing) -> Signing:
+    locked = Signing.objects.select_for_update(of=("self",)).select_related("declaration", "version").get(pk=signing.pk)
+    if locked.status != Signing.Status.OPEN:
+        raise SigningError("Signing is closed.")
+    return locked
+
+
+def _live(signing: Signing, party: Party) -> Signature | None:
+    return Signature.objects.filter(signing=signing, party=party, status__in=Signature.LIVE).first()
+
+
+def _check_turn(signing: Signing, signing_party: SigningParty) -> None:
+    if not signing.ordered:
+        return
+    earlier = SigningParty.objects.filter(signing=signing, position__lt=signing_party.position)
+    waiting = earlier.exclude(
+        party__in=Signature.objects.filter(signing=signing, status__in=Signature.LIVE).values("party")
+    )
+    if waiting.exists():
+        names = ", ".join(sp.party.short_name for sp in waiting.select_related("party"))
+        raise SigningError(f"Parties sign in order: waiting for {names}.")
+
+
+def _signing_url(declaration: Declaration, party: Party | None = None) -> str:
+    if party is None:
+        return reverse("signatories:signing", args=[declaration.slug])
+    return reverse("signatories:sign", args=[declaration.slug, party.key])
+
+
+def _focal_points(parties: Iterable[Party]) -> list[AbstractBaseUser]:
+    memberships = Membership.objects.filter(party__in=list(parties), role=Membership.Role.FOCAL_POINT)
+    return [m.user for m in memberships.select_related("user")]
+
+
+def _clean_reason(reason: str) -> str:
+    reason = reason.replace("\r\n", "\n").strip()
+    if len(reason) > MAX_REASON_LENGTH:
+        raise SigningError(f"A reason may have at most {MAX_REASON_LENGTH} characters.")
+    return reason
+
+
+def signing_open(
+    *,
+    declaration: Declaration,
+    version: DeclarationVersion,
+    parties: Sequence[Party],
+    deadline: datetime,
+    ordered: bool = False,
+    undertaking: dict[str, str] | None = None,
+    by: AbstractBaseUser,
+) -> Signing:
+    """Mark a published version final and ask the given parties, in the given order, to sign it."""
+    if version.declaration_id != declaration.pk:
+        raise SigningError("This version belongs to another declaration.")
+    if not parties:
+        raise SigningError("Choose at least one party to sign.")
+    if deadline <= timezone.now():
+        raise SigningError("The deadline must be in the future.")
+    undertaking = {k: v.strip() for k, v in (undertaking or default_undertaking(version)).items() if v and v.strip()}
+    with transaction.atomic():
+        locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
+        if Signing.objects.filter(declaration=locked).exists():
+            raise SigningError("Signing has already been opened for this declaration.")
+        _make_final(version)
+        if locked.status in (Declaration.Status.DRAFTING, Declaration.Status.CONSULTATION):
+            declaration_set_status(declaration=locked, status=Declaration.Status.FINAL, by=by, reason="Final text")
+        declaration_set_status(declaration=locked, status=Declaration.Status.SIGNING, by=by, reason="Signing opened")
+        declaration.status = locked.status
+        signing = Signing.objects.create(
+            declaration=locked,
+            version=version,
+            undertaking=undertaking,
+            deadline=deadline,
+            ordered=ordered,
+            opened_at=timezone.now(),
+            opened_by=by,
+        )
+        SigningParty.objects.bulk_create(
+            SigningParty(signing=signing, party=party, position=i + 1) for i, party in enumerate(parties)
+        )
+        audit_append(
+            declaration=locked,
+            kind=Kind.OPENED,
+            by=by,
+            version=version,
+            data={
+                "parties": [p.key for p in parties],
+                "ordered": ordered,
+                "deadline": deadline.isoformat(),
+                "undertaking": undertaking,
+            },
+        )
+        notify(
+            _focal_points(parties),
+            subject=f"Signing is open: {locked.display_title()}",
+            template="signatories/email/signing_opened.txt",
+            context={"declaration": locked, "version": version, "deadline": deadline, "url": _signing_url(locked)},
+        )
+    return signing
+
+
+def _make_final(version: DeclarationVersion) -> None:
+    # Exactly one final text per declaration: the one being signed. Older finals are in the audit trail.
+    for other in DeclarationVersion.objects.filter(declaration_id=version.declaration_id, is_final=True):
+        if other.pk != version.pk:
+            other.is_final = False
+            other.save(update_fields=["is_final"])
+    if not version.is_final:
+        version.is_final = True
+        version.save(update_fields=["is_final"])
+
+
+def signatory_designate(
+    *,
+    signing_party: SigningParty,
+    user: AbstractBaseUser,
+    printed_name: str,
+    printed_title: str,
+    capacity: str = "",
+    by: AbstractBaseUser,
+) -> SigningParty:
+    """Name the person who signs for a party and what to print under the signature."""
+    printed_name, printed_title, capacity = printed_name.strip(), printed_title.strip(), capacity.strip()
+    if not printed_name or not printed_title:
+        raise SigningError("Give the name and the title to print under the signature.")
+    party = signing_party.party
+    if not Membership.objects.filter(user=user, party=party, role=Membership.Role.SIGNATORY).exists():
+        raise SigningError(f"{user.get_username()} is not a signatory of {party.short_name}.")
+    with transaction.atomic():
+        signing = _lock(signing_party.signing)
+        locked = SigningParty.objects.select_for_update().get(pk=signing_party.pk)
+        live = _live(signing, party)
+        if live is not None and live.status == Signature.Status.SIGNED:
+            raise SigningError(
+                "Your party has already signed; the signature must be revoked before the designation changes."
+            )
+        previous = locked.signatory
+        locked.signatory = user  # type: ignore[assignment]
+        locked.printed_name, locked.printed_title, locked.capacity = printed_name, printed_title, capacity
+        locked.designated_at, locked.designated_by = timezone.now(), by
+        locked.save()
+        if previous is not None and previous.pk != user.pk:
+            still = SigningParty.objects.filter(signing=signing, signatory=previous).exists()
+            if not still:
+                remove_perm(SIGN_PERM, previous, signing.declaration)
+        assign_perm(SIGN_PERM, user, signing.declaration)
+        audit_append(
+            declaration=signing.declaration,
+            kind=Kind.DESIGNATED,
+            by=by,
+            party_key=party.key,
+            version=signing.version,
+            data={
+                "signatory": user.get_username(),
+                "printed_name": printed_name,
+                "printed_title": printed_title,
+                "capacity": capacity,
+            },
+        )
+        notify(
+            [user],
+            subject=f"You are asked to sign: {signing.declaration.display_title()}",
+            template="signatories/email/signatory_designated.txt",
+            context={
+                "declaration": signing.declaration,
+                "party": party,
+                "deadline": signing.deadline,
+                "url": _signing_url(signing.declaration, party),
+            },
+        )
+    signing_party.refresh_from_db()
+    return locked
+
+
+def _idempotent(key: uuid.UUID | None, party: Party) -> Signature | None:
+    if key is None:
+        return None
+    existing = Signature.objects.filter(idempotency_key=key).first()
+    if existing is not None and existing.party_id != party.pk:
+        raise SigningError("This form was already used.")
+    return existing
+
+
+def signature_sign(
+    *,
+    signing_party: SigningParty,
+    content_hash: str,
+    typed_name: str,
+    method: str,
+    image: ContentFile[bytes],
+    idempotency_key: uuid.UUID | None,
+    ip_address: str | None,
+    user_agent: str,
+    by: AbstractBaseUser,
+) -> Signature:
+    """Sign the version whose hash the signer saw, as the party's designated signatory (once)."""
+    if method not in (Signature.Method.DRAWN, Signature.Method.UPLOADED):
+        raise SigningError("Draw your signature or upload an image of it.")
+    with transaction.atomic():
+        signing = _lock(signing_party.signing)
+        party = signing_party.party
+        # A double-clicked or replayed form lands here after the first one committed.
+        existing = _idempotent(idempotency_key, party)
+        if existing is not None:
+            return existing
+        locked = SigningParty.objects.get(pk=signing_party.pk)
+        if locked.signatory_id != by.pk:
+            raise SigningError("Only the designated signatory can sign for this party.")
+        if content_hash != signing.version.content_hash:
+            raise StaleTextError
+        if normalise_name(typed_name) != normalise_name(locked.printed_name):
+            raise SigningError(f"Type your name exactly as it will be printed: {locked.printed_name}.")
+        if _live(signing, party) is not None:
+            raise SigningError("Your party has already answered; revoke that answer first.")
+        _check_turn(signing, locked)
+        data = image.read()
+        image.seek(0)
+        signature = Signature(
+            signing=signing,
+            party=party,
+            version=signing.version,
+            content_hash=signing.version.content_hash,
+            status=Signature.Status.SIGNED,
+            method=method,
+            signer=by,
+            printed_name=locked.printed_name,
+            printed_title=locked.printed_title,
+            capacity=locked.capacity,
+            signed_at=timezone.now(),
+            ip_address=ip_address or None,
+            user_agent=user_agent[:500],
+            idempotency_key=idempotency_key,
+        )
+        signature.image.save("signature.png", image, save=False)
+        signature.save()
+        audit_append(
+            declaration=signing.declaration,
+            kind=Kind.SIGNED,
+            by=by,
+            party_key=party.key,
+            version=signing.version,
+            data={
+                "signature": signature.pk,
+                "method": method,
+                "printed_name": signature.printed_name,
+                "image_sha256": hashlib.sha256(data).hexdigest(),
+                "ip_address": signature.ip_address,
+                "user_agent": signature.user_agent,
+            },
+        )
+    return signature
+
+
+def signature_decline(
+    *,
+    signing_party: SigningParty,
+    content_hash: str,
+    reason: str,
+    reason_public: bool,
+    idempotency_key: uuid.UUID | None,
+    ip_address: str | None,
+    user_agent: str,
+    by: AbstractBaseUser,
+) -> Signature:
+    """Record that a party will not sign this version, with a reason shown as the party chose."""
+    reason = _clean_reason(reason)
+    if not reason:
+        raise SigningError("Give a reason for declining.")
+    with transaction.atomic():
+        signing = _lock(signing_party.signing)
+        party = signing_party.party
+        existing = _idempotent(idempotency_key, party)
+        if existing is not None:
+            return existing
+        if content_hash != signing.version.content_hash:
+            raise StaleTextError
+        if _live(signing, party) is not None:
+            raise SigningError("Your party has already answered; revoke that answer first.")
+        locked = SigningParty.objects.get(pk=signing_party.pk)
+        _check_turn(signing, locked)
+        signature = Signature.objects.create(
+            signing=signing,
+            party=party,
+            version=signing.version,
+            content_hash=signing.version.content_hash,
+            status=Signature.Status.DECLINED,
+            method=Signature.Method.DECLINED,
+            signer=by,
+            printed_name=locked.printed_name,
+            printed_title=locked.printed_title,
+            capacity=locked.capacity,
+            decline_reason=reason,
+            reason_public=reason_public,
+            signed_at=timezone.now(),
+            ip_address=ip_address or None,
+            user_agent=user_agent[:500],
+            idempotency_key=idempotency_key,
+        )
+        audit_append(
+            declaration=signing.declaration,
+            kind=Kind.DECLINED,
+            by=by,
+            party_key=party.key,
+            version=signing.version,
+            data={"signature": signature.pk, "reason": reason, "reason_public": reason_public},
+        )
+    return signature
+
+
+def signature_revoke(*, signing_party: SigningParty, reason: str = "", by: AbstractBaseUser) -> Signature:
+    """Withdraw one's own signature or decline while signing is open; the row stays, marked revoked."""
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        signing = _lock(signing_party.signing)
+        live = (
+            Signature.objects.select_for_update()
+            .filter(signing=signing, party=signing_party.party, status__in=Signature.LIVE)
+            .first()
+        )
+        if live is None:
+            raise SigningError("There is nothing to revoke.")
+        if live.signer_id != by.pk:
+            raise SigningError("Only the person who gave this answer can revoke it.")
+        live.status = Signature.Status.REVOKED
+        live.revoked_at = timezone.now()
+        live.revoke_reason = reason
+        live.save(update_fields=["status", "revoked_at", "revoke_reason"])
+        audit_append(
+            declaration=signing.declaration,
+            kind=Kind.REVOKED,
+            by=by,
+            party_key=signing_party.party.key,
+            version=live.version,
+            data={"signature": live.pk, "reason": reason},
+        )
+    return live
+
+
+def signature_record_offline(
+    *,
+    signing_party: SigningParty,
+    method: str,
+    printed_name: str,
+    printed_title: str,
+    capacity: str = "",
+    signed_at: datetime,
+    scan: Scan | None,
+    by: AbstractBaseUser,
+) -> Signature:
+    """Record, as the secretariat, a signature given on paper (with its scan) or in person."""
+    if method not in Signature.OFFLINE:
+        raise SigningError("Choose on paper or in person.")
+    if method == Signature.Method.PAPER and scan is None:
+        raise SigningError("Attach the scan of the signed page.")
+    printed_name, printed_title, capacity = printed_name.strip(), printed_title.strip(), capacity.strip()
+    if not printed_name or not printed_title:
+        raise SigningError("Give the name and the title to print under the signature.")
+    if signed_at > timezone.now() + timedelta(minutes=5):
+        raise SigningError("A signature cannot be dated in the future.")
+    with transaction.atomic():
+        signing = _lock(signing_party.signing)
+        party = signing_party.party
+        if _live(signing, party) is not None:
+            raise SigningError(f"{party.short_name} has already answered.")
+        signature = Signature(
+            signing=signing,
+            party=party,
+            version=signing.version,
+            content_hash=signing.version.content_hash,
+            status=Signature.Status.SIGNED,
+            method=method,
+            recorded_by=by,
+            printed_name=printed_name,
+            printed_title=printed_title,
+            capacity=capacity,
+            signed_at=signed_at,
+            scan_sha256=scan.sha256 if scan else "",
+        )
+        if scan is not None:
+            signature.scan.save(scan.file.name or "scan", scan.file, save=False)
+        signature.save()
+        audit_append(
+            declaration=signing.declaration,
+            kind=Kind.RECORDED_OFFLINE,
+            by=by,
+            party_key=party.key,
+            version=signing.version,
+            data={
+                "signature": signature.pk,
+                "method": method,
+                "printed_name": printed_name,
+                "signed_at": signed_at.isoformat(),
+                "scan_sha256": signature.scan_sha256,
+            },
+        )
+    return signature
+
+
+def signing_reopen(
+    *, signing: Signing, version: DeclarationVersion, deadline: datetime | None = None, by: AbstractBaseUser
+) -> list[Signature]:
+    """Move signing to a newer version; every answer given on other text is superseded and re-asked."""
+    with transaction.atomic():
+        locked = _lock(signing)
+        if version.declaration_id != locked.declaration_id or version.number <= locked.version.number:
+            raise SigningError("Reopen signing on a version newer than the one being signed.")
+        if deadline is not None and deadline <= timezone.now():
+            raise SigningError("The deadline must be in the future.")
+        previous = locked.version
+        _make_final(version)
+        locked.version = version
+        if deadline is not None:
+            locked.deadline = deadline
+        locked.save(update_fields=["version", "deadline"])
+        now = timezone.now()
+        # Answers on identical text (same hash) stand: the signer saw exactly these words.
+        affected = list(
+            Signature.objects.select_for_update(of=("self",))
+            .filter(signing=locked, status__in=Signature.LIVE)
+            .exclude(content_hash=version.content_hash)
+            .select_related("party", "version")
+        )
+        audit_append(
+            declaration=locked.declaration,
+            kind=Kind.REOPENED,
+            by=by,
+            version=version,
+            data={"from_version": previous.number, "from_content_hash": previous.content_hash},
+        )
+        for signature in affected:
+            signature.status = Signature.Status.SUPERSEDED
+            signature.superseded_at = now
+            signature.superseded_by = version
+            signature.save(update_fields=["status", "superseded_at", "superseded_by"])
+            audit_append(
+                declaration=locked.declaration,
+                kind=Kind.SUPERSEDED,
+                by=by,
+                party_key=signature.party.key,
+                version=signature.version,
+                data={"signature": signature.pk, "superseded_by_version": version.number},
+            )
+        designations = {
+            sp.party_id: sp for sp in SigningParty.objects.filter(signing=locked).select_related("signatory", "party")
+        }
+        for signature in affected:
+            sp = designations.get(signature.party_id)
+            users = [sp.signatory] if sp and sp.signatory else _focal_points([signature.party])
+            notify(
+                users,
+                subject=f"The text changed: please sign again — {locked.declaration.display_title()}",
+                template="signatories/email/signature_superseded.txt",
+                context={
+                    "declaration": locked.declaration,
+                    "party": signature.party,
+                    "old_version": signature.version,
+                    "version": version,
+                    "url": _signing_url(locked.declaration, signature.party),
+                },
+            )
+    return affected
+
+
+def signing_close(*, signing: Signing, by: AbstractBaseUser) -> Signing:
+    """End signing; the declaration becomes signed by the parties that signed the current text."""
+    with transaction.atomic():
+        locked = _lock(signing)
+        signed = Signature.objects.filter(
+            signing=locked, status=Signature.Status.SIGNED, content_hash=locked.version.content_hash
+        )
+        if not signed.exists():
+            raise SigningError("Nobody has signed the current text yet.")
+        locked.status = Signing.Status.CLOSED
+        locked.closed_at, locked.closed_by = timezone.now(), by
+        locked.save(update_fields=["status", "closed_at", "closed_by"])
+        declaration_set_status(
+            declaration=locked.declaration, status=Declaration.Status.SIGNED, by=by, reason="Signing closed"
+        )
+        audit_append(
+            declaration=locked.declaration,
+            kind=Kind.CLOSED,
+            by=by,
+            version=locked.version,
+            data={"signed": sorted(signed.values_list("party__key", flat=True))},
+        )
+    signing.refresh_from_db()
+    return locked
+
+
+def signing_send_reminders(*, now: datetime | None = None, signing: Signing | None = None) -> int:
+    """E-mail every pending party of every open signing (at most once per interval); return how many."""
+    now = now or timezone.now()
+    signings = Signing.objects.filter(status=Signing.Status.OPEN, deadline__gt=now).select_related("declaration")
+    if signing is not None:
+        signings = signings.filter(pk=signing.pk)
+    sent = 0
+    for current in signings:
+        with transaction.atomic():
+            answered = Signature.objects.filter(signing=current, status__in=Signature.LIVE).values("party")
+            due = (
+                SigningParty.objects.select_for_update(of=("self",))
+                .filter(signing=current)
+                .exclude(party__in=answered)
+                .exclude(last_reminded_at__gt=now - REMINDER_INTERVAL)
+                .select_related("party", "signatory")
+            )
+            for sp in due:
+                users = [sp.signatory] if sp.signatory else _focal_points([sp.party])
+                notify(
+                    users,
+                    subject=f"Reminder: signing closes {current.deadline:%Y-%m-%d %H:%M} UTC",
+                    template="signatories/email/signing_reminder.txt",
+                    context={
+                        "declaration": current.declaration,
+                        "party": sp.party,
+                        "deadline": current.deadline,
+                        "designated": sp.signatory is not None,
+                        "url": _signing_url(current.declaration, sp.party if sp.signatory else None),
+                    },
+                )
+                sp.last_reminded_at = now
+                sp.save(update_fields=["last_reminded_at"])
+                sent += 1
+    return sent

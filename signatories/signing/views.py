@@ -1,0 +1,395 @@
+"""Signing pages: thin views over the signing services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from declarations.models import DeclarationVersion
+from declarations.permissions import get_declaration_for, is_secretariat
+
+from ..models import Membership
+from . import selectors, services
+from .audit import audit_verify
+from .forms import DeclineForm, DesignateForm, OpenSigningForm, RecordOfflineForm, ReopenForm, RevokeForm, SignForm
+from .models import Signature, SigningParty
+from .permissions import (
+    ANSWER,
+    DESIGNATE,
+    SECRETARIAT,
+    SIGNATORY,
+    get_declaration_and_signing,
+    get_signature_for,
+    get_signing_for,
+    get_signing_party_for,
+)
+
+
+def _pick(request: HttpRequest, name: str, allowed: list[str], default: str) -> str:
+    value = request.GET.get(name, "")
+    return value if value in allowed else default
+
+
+def _reading_language(request: HttpRequest, languages: list[str], source: str) -> str:
+    ui = (request.LANGUAGE_CODE or "en").split("-")[0]
+    return _pick(request, "lang", languages, ui if ui in languages else source)
+
+
+def _client(request: HttpRequest) -> tuple[str | None, str]:
+    # REMOTE_ADDR only: a forwarded header is whatever the client wants it to be (docs/signing.md).
+    return request.META.get("REMOTE_ADDR") or None, request.META.get("HTTP_USER_AGENT", "")[:500]
+
+
+@require_GET
+@login_required
+def signing_board(request: HttpRequest, slug: str) -> HttpResponse:
+    declaration, signing = get_declaration_and_signing(request.user, slug)
+    secretariat = is_secretariat(request.user, declaration)
+    if signing is None:
+        if secretariat:
+            return redirect("signatories:signing_open", slug=slug)
+        return render(request, "signatories/signing/not_open.html", {"declaration": declaration}, status=404)
+    signing.declaration = declaration
+    languages = sorted({*declaration.languages, "en", "ko"})
+    order = _pick(request, "order", list(selectors.ORDERS), "signing")
+    lang = _reading_language(request, languages, declaration.source_language)
+    board = selectors.signing_board(signing, order=order, language=lang)
+    my_parties = {
+        m.party_id: m.role
+        for m in Membership.objects.filter(user=request.user, party__in=[r.party for r in board.rows])
+    }
+    newer = DeclarationVersion.objects.filter(declaration=declaration, number__gt=signing.version.number).exists()
+    return render(
+        request,
+        "signatories/signing/board.html",
+        {
+            "declaration": declaration,
+            "signing": signing,
+            "board": board,
+            "order": order,
+            "lang": lang,
+            "languages": languages,
+            "secretariat": secretariat,
+            "my_party_ids": set(my_parties),
+            "my_designations": {r.party.pk for r in board.rows if r.signing_party.signatory_id == request.user.pk},
+            "my_focal_ids": {pid for pid, role in my_parties.items() if role == Membership.Role.FOCAL_POINT},
+            "reopen_form": ReopenForm(signing=signing) if secretariat and newer and signing.is_open else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def signing_open(request: HttpRequest, slug: str) -> HttpResponse:
+    declaration = get_declaration_for(request.user, slug)
+    if not is_secretariat(request.user, declaration):
+        raise PermissionDenied
+    if hasattr(declaration, "signing"):
+        return redirect("signatories:signing", slug=slug)
+    form = OpenSigningForm(request.POST or None, declaration=declaration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.signing_open(
+                declaration=declaration,
+                version=form.cleaned_data["version"],
+                parties=form.ordered_parties(),
+                deadline=form.cleaned_data["deadline"],
+                ordered=form.cleaned_data["ordered"],
+                undertaking=form.undertaking(),
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except services.SigningError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Signing is open. The focal points have been asked to designate signatories."))
+            return redirect("signatories:signing", slug=slug)
+    return render(request, "signatories/signing/open.html", {"declaration": declaration, "form": form})
+
+
+@require_POST
+@login_required
+def signing_reopen(request: HttpRequest, slug: str) -> HttpResponse:
+    signing = get_signing_for(request.user, slug, secretariat=True)
+    form = ReopenForm(request.POST, signing=signing)
+    if form.is_valid():
+        try:
+            affected = services.signing_reopen(
+                signing=signing,
+                version=form.cleaned_data["version"],
+                deadline=form.cleaned_data["deadline"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except services.SigningError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Signing now covers version %(n)s; %(count)s earlier answers were superseded.")
+                % {"n": form.cleaned_data["version"].number, "count": len(affected)},
+            )
+    else:
+        messages.error(request, _("Choose a newer version to reopen signing on."))
+    return redirect("signatories:signing", slug=slug)
+
+
+@require_POST
+@login_required
+def signing_close(request: HttpRequest, slug: str) -> HttpResponse:
+    signing = get_signing_for(request.user, slug, secretariat=True)
+    try:
+        services.signing_close(signing=signing, by=request.user)  # type: ignore[arg-type]
+    except services.SigningError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Signing is closed and the declaration is signed."))
+    return redirect("signatories:signing", slug=slug)
+
+
+@require_POST
+@login_required
+def signing_remind(request: HttpRequest, slug: str) -> HttpResponse:
+    signing = get_signing_for(request.user, slug, secretariat=True)
+    count = services.signing_send_reminders(signing=signing)
+    messages.success(request, _("Reminders sent to %(count)s pending parties.") % {"count": count})
+    return redirect("signatories:signing", slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def designate(request: HttpRequest, slug: str, party: str) -> HttpResponse:
+    sp = get_signing_party_for(request.user, slug, party, DESIGNATE)
+    form = DesignateForm(request.POST or None, signing_party=sp)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.signatory_designate(
+                signing_party=sp,
+                user=form.cleaned_data["signatory"].user,
+                printed_name=form.cleaned_data["printed_name"],
+                printed_title=form.cleaned_data["printed_title"],
+                capacity=form.cleaned_data["capacity"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except services.SigningError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The signatory has been designated and asked to sign."))
+            return redirect("signatories:signing", slug=slug)
+    return render(
+        request,
+        "signatories/signing/designate.html",
+        {"declaration": sp.signing.declaration, "signing": sp.signing, "sp": sp, "form": form},
+    )
+
+
+def _sign_page(
+    request: HttpRequest,
+    sp: SigningParty,
+    *,
+    sign_form: SignForm | None = None,
+    decline_form: DeclineForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    signing = sp.signing
+    declaration = signing.declaration
+    version = signing.version
+    languages = list(version.snapshot.get("languages") or declaration.languages)
+    lang = _reading_language(request, languages, declaration.source_language)
+    current = Signature.objects.filter(signing=signing, party=sp.party, status__in=Signature.LIVE).first()
+    designated = sp.signatory_id == request.user.pk
+    since = selectors.latest_superseded(signing, sp.party)
+    since_version = since.version if since else None
+    asked = request.GET.get("since", "")
+    if since_version is None and asked.isdigit():
+        since_version = DeclarationVersion.objects.filter(
+            declaration=declaration, number=int(asked), number__lt=version.number
+        ).first()
+    content_hash = version.content_hash
+    return render(
+        request,
+        "signatories/signing/sign.html",
+        {
+            "declaration": declaration,
+            "signing": signing,
+            "version": version,
+            "sp": sp,
+            "sections": selectors.frozen_text(version),
+            "lang": lang,
+            "languages": languages,
+            "undertaking": signing.undertaking.get(lang) or next(iter(signing.undertaking.values()), ""),
+            "current": current,
+            "designated": designated,
+            "since": since,
+            "since_version": since_version,
+            "changes": selectors.changes_since(since_version, version, lang) if since_version else None,
+            "outcomes": selectors.comment_outcomes(declaration, sp.party),
+            "sign_form": sign_form or (SignForm(content_hash=content_hash, request=request) if designated else None),
+            "decline_form": decline_form or DeclineForm(content_hash=content_hash),
+            "revoke_form": RevokeForm(),
+        },
+        status=status,
+    )
+
+
+def _stale(request: HttpRequest, slug: str, party: str, seen_hash: str) -> HttpResponse:
+    messages.warning(request, _("The text changed while you were reading; please review the new text."))
+    seen = DeclarationVersion.objects.filter(declaration__slug=slug, content_hash=seen_hash).order_by("-number").first()
+    url = reverse("signatories:sign", args=[slug, party])
+    return redirect(f"{url}?since={seen.number}" if seen else url)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def sign(request: HttpRequest, slug: str, party: str) -> HttpResponse:
+    if request.method == "GET":
+        return _sign_page(request, get_signing_party_for(request.user, slug, party, ANSWER))
+    sp = get_signing_party_for(request.user, slug, party, SIGNATORY)
+    form = SignForm(request.POST, request.FILES, request=request)
+    if not form.is_valid() or form.signature_image is None:
+        return _sign_page(request, sp, sign_form=form, status=400)
+    ip, agent = _client(request)
+    try:
+        services.signature_sign(
+            signing_party=sp,
+            content_hash=form.cleaned_data["content_hash"],
+            typed_name=form.cleaned_data["typed_name"],
+            method=form.cleaned_data["method"],
+            image=form.signature_image,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            ip_address=ip,
+            user_agent=agent,
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except services.StaleTextError:
+        return _stale(request, slug, party, form.cleaned_data["content_hash"])
+    except services.SigningError as exc:
+        form.add_error(None, str(exc))
+        return _sign_page(request, sp, sign_form=form, status=400)
+    messages.success(request, _("You have signed for %(party)s.") % {"party": sp.party.display_name()})
+    return redirect("signatories:signing", slug=slug)
+
+
+@require_POST
+@login_required
+def decline(request: HttpRequest, slug: str, party: str) -> HttpResponse:
+    sp = get_signing_party_for(request.user, slug, party, ANSWER)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        return _sign_page(request, sp, decline_form=form, status=400)
+    ip, agent = _client(request)
+    try:
+        services.signature_decline(
+            signing_party=sp,
+            content_hash=form.cleaned_data["content_hash"],
+            reason=form.cleaned_data["reason"],
+            reason_public=form.cleaned_data["visibility"] == "public",
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            ip_address=ip,
+            user_agent=agent,
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except services.StaleTextError:
+        return _stale(request, slug, party, form.cleaned_data["content_hash"])
+    except services.SigningError as exc:
+        form.add_error(None, str(exc))
+        return _sign_page(request, sp, decline_form=form, status=400)
+    messages.success(request, _("%(party)s has declined to sign.") % {"party": sp.party.display_name()})
+    return redirect("signatories:signing", slug=slug)
+
+
+@require_POST
+@login_required
+def revoke(request: HttpRequest, slug: str, party: str) -> HttpResponse:
+    sp = get_signing_party_for(request.user, slug, party, ANSWER)
+    form = RevokeForm(request.POST)
+    form.is_valid()
+    try:
+        services.signature_revoke(signing_party=sp, reason=form.cleaned_data.get("reason", ""), by=request.user)  # type: ignore[arg-type]
+    except services.SigningError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The answer has been revoked; it stays on the record as revoked."))
+    return redirect("signatories:signing", slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def record_offline(request: HttpRequest, slug: str, party: str) -> HttpResponse:
+    sp = get_signing_party_for(request.user, slug, party, SECRETARIAT)
+    form = RecordOfflineForm(request.POST or None, request.FILES or None, signing_party=sp)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.signature_record_offline(
+                signing_party=sp,
+                method=form.cleaned_data["method"],
+                printed_name=form.cleaned_data["printed_name"],
+                printed_title=form.cleaned_data["printed_title"],
+                capacity=form.cleaned_data["capacity"],
+                signed_at=form.cleaned_data["signed_at"],
+                scan=form.cleaned_scan,
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except services.SigningError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The signature of %(party)s is recorded.") % {"party": sp.party.display_name()})
+            return redirect("signatories:signing", slug=slug)
+    return render(
+        request,
+        "signatories/signing/record.html",
+        {"declaration": sp.signing.declaration, "signing": sp.signing, "sp": sp, "form": form},
+    )
+
+
+@require_GET
+@login_required
+def signature_image(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    signature = get_signature_for(request.user, slug, pk)
+    if not signature.image:
+        raise PermissionDenied
+    response = FileResponse(signature.image.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+@login_required
+def signature_scan(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    signature = get_signature_for(request.user, slug, pk)
+    own_party = Membership.objects.filter(user=request.user, party=signature.party).exists()
+    if not signature.scan or not (own_party or is_secretariat(request.user, signature.signing.declaration)):
+        raise PermissionDenied
+    kind = (signature.scan.name or "").rsplit(".", 1)[-1]
+    content_type = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}.get(
+        kind, "application/octet-stream"
+    )
+    response = FileResponse(
+        signature.scan.open("rb"),
+        content_type=content_type,
+        as_attachment=True,
+        filename=f"{signature.party.key}-signature.{kind}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+@login_required
+def audit_trail(request: HttpRequest, slug: str) -> HttpResponse:
+    signing = get_signing_for(request.user, slug, secretariat=True)
+    return render(
+        request,
+        "signatories/signing/audit.html",
+        {
+            "declaration": signing.declaration,
+            "signing": signing,
+            "events": selectors.audit_events(signing.declaration),
+            "check": audit_verify(signing.declaration),
+        },
+    )
