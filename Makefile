@@ -82,7 +82,7 @@ test-fast: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy .
+	ACCORD_TESTING=1 $(VENV)/bin/mypy .
 
 messages: venv
 	DEBUG=1 $(PY) manage.py makemessages -l ko --ignore=.venv --ignore=var --no-obsolete

@@ -464,7 +464,11 @@ def comment_dispose(
     _require_secretariat(by, comment.round.declaration)
     reflected = disposition in (Comment.Disposition.ACCEPTED, Comment.Disposition.ACCEPTED_MODIFIED)
     with transaction.atomic():
-        locked = Comment.objects.select_for_update(of=("self",)).select_related("party", "clause", "round").get(pk=comment.pk)
+        locked = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("party", "clause", "round")
+            .get(pk=comment.pk)
+        )
         if locked.status != Comment.Status.SUBMITTED:
             raise ConsultationError(_("Only submitted comments get a disposition (this one is not, or was withdrawn)."))
         if locked.applied_history_id:

@@ -183,12 +183,13 @@ def keep_korean_words(text: str) -> SafeString:
 # -------------------------------------------------------------------- QR ---
 
 
-def qr_code_svg(url: str) -> SafeString:
+def qr_code_svg(url: str, *, size_mm: float = 28) -> SafeString:
     """Inline ``<svg>`` QR code for *url* (error correction M), for HTML/PDF.
 
-    Vector output: crisp at any zoom and tiny in the PDF. Size it with CSS
-    (``.qr svg`` in pdf.css is 28 mm square). The XML declaration is stripped
-    so the markup can be embedded directly in an HTML template.
+    Vector output: crisp at any zoom and tiny in the PDF. The XML declaration
+    is stripped so the markup can be embedded directly in an HTML template,
+    and the root width/height are set to *size_mm* (qrcode sizes the image
+    by module count, and WeasyPrint sizes inline SVG from these attributes).
     """
     qr = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M,
@@ -200,6 +201,12 @@ def qr_code_svg(url: str) -> SafeString:
     image = qr.make_image()
     svg: str = image.to_string(encoding="unicode")
     svg = re.sub(r"^<\?xml[^>]*\?>\s*", "", svg)
+    svg = re.sub(
+        r'^<svg width="[^"]*" height="[^"]*"',
+        f'<svg width="{size_mm:g}mm" height="{size_mm:g}mm"',
+        svg,
+        count=1,
+    )
     # The URL is only encoded as black/white modules, never written into the
     # markup as text, so the SVG contains no user-controlled characters.
     return mark_safe(svg)  # noqa: S308 - generated markup, no user text inside

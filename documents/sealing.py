@@ -482,6 +482,37 @@ def extract_embedded_files(pdf: bytes) -> dict[str, bytes]:
         raise ValueError(f"cannot read embedded files: {exc}") from exc
 
 
+def _signature_contents_canonical(pdf: bytes, sig_object: Any) -> bool:
+    """True if the unsigned ``/Contents`` gap holds exactly the CMS + zero padding.
+
+    The /ByteRange excludes the ``<hex>`` of /Contents, and DER parsers ignore
+    what follows the CMS structure, so the zero padding pyHanko reserves could
+    be altered without affecting the signature. "Any changed byte makes the
+    seal invalid" therefore needs this extra check: the gap must be one hex
+    string in a single case whose bytes after the DER object are all zero.
+    """
+    start, first_length, gap_end, _ = (int(value) for value in sig_object["/ByteRange"])
+    gap = pdf[start + first_length : gap_end]
+    if len(gap) < 4 or gap[:1] != b"<" or gap[-1:] != b">":
+        return False
+    hex_digits = gap[1:-1]
+    try:
+        raw = bytes.fromhex(hex_digits.decode("ascii"))
+    except ValueError:
+        return False
+    if len(raw) < 2 or raw[0] != 0x30:  # DER SEQUENCE (ContentInfo)
+        return False
+    if raw[1] < 0x80:
+        header, length = 2, raw[1]
+    else:
+        size = raw[1] & 0x7F
+        header, length = 2 + size, int.from_bytes(raw[2 : 2 + size], "big")
+    end = header + length
+    if end > len(raw) or any(raw[end:]):
+        return False
+    return hex_digits in (raw.hex().encode(), raw.hex().upper().encode())
+
+
 def verify_pdf_bytes(
     pdf: bytes,
     *,
@@ -550,8 +581,16 @@ def verify_pdf_bytes(
         result.problems.append(
             "signature does not cover the whole file (content was appended after sealing)"
         )
+    contents_ok = False
+    try:
+        contents_ok = _signature_contents_canonical(pdf, embedded.sig_object)
+    except Exception as exc:
+        result.problems.append(f"signature /Contents unreadable: {exc}")
+    if not contents_ok:
+        result.problems.append("bytes inside the signature container were altered")
     result.valid = bool(
         result.intact
+        and contents_ok
         and status.trusted
         and result.covers_whole_document
         and status.bottom_line

@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from declarations.demo import MANIFESTO_FILE, MANIFESTO_SLUG
 from declarations.models import Clause, ClauseText, Declaration
 from declarations.services import (
-    clause_text_update,
     declaration_add_party,
     declaration_grant_observer,
     declaration_grant_secretariat,
@@ -47,10 +48,11 @@ def big(demo: Declaration) -> Declaration:
     version_publish(declaration=declaration, label="Like the demo's version 1", by=secretariat)
     for d in (demo, declaration):
         version_publish(declaration=d, label="Two", by=secretariat)
-        # Drift on every clause (the publish form lists them all).
-        for clause in Clause.objects.filter(declaration=d):
-            en = ClauseText.objects.get(clause=clause, language="en")
-            clause_text_update(clause=clause, language="en", text=en.text + " x", base_revision=1, by=secretariat)
+    # Every English text changed since the versions, every Korean text flagged (test set-up, so a
+    # plain update without history): every page then has a redline and a flag per clause.
+    texts = ClauseText.objects.filter(clause__declaration__in=[demo, declaration])
+    texts.filter(language="en").update(text=Concat(F("text"), Value(" Amended.")))
+    texts.filter(language="ko").update(needs_review=True)
     assert Clause.objects.filter(declaration=declaration).count() == 5 * Clause.objects.filter(declaration=demo).count()
     return declaration
 

@@ -38,7 +38,7 @@ def signature_block(index: int) -> str:
     )
 
 
-def bilingual_document(*, clauses: int = 26, signatures: int = 14, draft: bool = False) -> str:
+def bilingual_document(*, clauses: int = 34, signatures: int = 14, draft: bool = False) -> str:
     """Full HTML for a bilingual declaration (~10 pages at the defaults)."""
     k = keep_korean_words
     rows = "".join(

@@ -62,8 +62,9 @@ class OpenSigningForm(forms.Form):
             )
             self.initial.setdefault(name, undertaking.get(lang, ""))
         for party in self.participants:
+            label = _("Position of %(party)s") % {"party": party.short_name}
             self.fields[f"order_{party.key}"] = forms.IntegerField(
-                required=False, min_value=1, label=_("Position of %(party)s") % {"party": party.short_name}
+                required=False, min_value=1, label=label, widget=forms.NumberInput(attrs={"aria-label": label})
             )
 
     def party_rows(self) -> list[tuple[Any, forms.BoundField]]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 MAX_IMAGE_BYTES = 1024 * 1024
@@ -26,28 +27,28 @@ class ImageError(Exception):
 
 def _read_limited(file: UploadedFile, limit: int) -> bytes:
     if file.size is not None and file.size > limit:
-        raise ImageError(f"The file is too large (at most {limit // 1024 // 1024} MB).")
+        raise ImageError(_("The file is too large (at most %(mb)s MB).") % {"mb": limit // 1024 // 1024})
     data = file.read(limit + 1)
     if len(data) > limit:
-        raise ImageError(f"The file is too large (at most {limit // 1024 // 1024} MB).")
+        raise ImageError(_("The file is too large (at most %(mb)s MB).") % {"mb": limit // 1024 // 1024})
     return data
 
 
 def clean_signature_image(data: bytes) -> ContentFile[bytes]:
     """Decode a PNG or JPEG and re-encode it as a PNG without metadata, at most 1200 by 400 pixels."""
     if len(data) > MAX_IMAGE_BYTES:
-        raise ImageError("The image is too large (at most 1 MB).")
+        raise ImageError(_("The image is too large (at most 1 MB)."))
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in ("PNG", "JPEG"):
-                raise ImageError("The signature must be a PNG or JPEG image.")
+                raise ImageError(_("The signature must be a PNG or JPEG image."))
             width, height = probe.size
             if width * height > MAX_SOURCE_PIXELS or not width or not height:
-                raise ImageError("The image has too many pixels.")
+                raise ImageError(_("The image has too many pixels."))
             probe.load()
             image = probe.convert("RGBA")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError) as exc:
-        raise ImageError("The file is not a readable PNG or JPEG image.") from exc
+        raise ImageError(_("The file is not a readable PNG or JPEG image.")) from exc
     image.thumbnail((MAX_WIDTH, MAX_HEIGHT))
     out = io.BytesIO()
     # A fresh image carries no EXIF, text chunks or ICC profile: only the pixels survive.
@@ -65,13 +66,13 @@ def signature_from_data_url(value: str) -> ContentFile[bytes]:
     """The PNG data URL that signature_pad produces, decoded and re-encoded like an upload."""
     prefix = "data:image/png;base64,"
     if not value.startswith(prefix):
-        raise ImageError("Draw your signature in the box.")
+        raise ImageError(_("Draw your signature in the box."))
     if len(value) > MAX_IMAGE_BYTES * 4 // 3 + len(prefix) + 4:
-        raise ImageError("The drawing is too large.")
+        raise ImageError(_("The drawing is too large."))
     try:
         data = base64.b64decode(value[len(prefix) :], validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise ImageError("The drawing could not be read; please draw again.") from exc
+        raise ImageError(_("The drawing could not be read; please draw again.")) from exc
     return clean_signature_image(data)
 
 
@@ -89,16 +90,16 @@ def clean_scan(file: UploadedFile) -> Scan:
     data = _read_limited(file, MAX_SCAN_BYTES)
     extension = next((ext for magic, ext in SCAN_TYPES.items() if data.startswith(magic)), None)
     if extension is None:
-        raise ImageError("The scan must be a PDF, PNG or JPEG file.")
+        raise ImageError(_("The scan must be a PDF, PNG or JPEG file."))
     if extension == "pdf":
         if b"%%EOF" not in data[-2048:]:
-            raise ImageError("The PDF file is incomplete.")
+            raise ImageError(_("The PDF file is incomplete."))
     else:
         try:
             with Image.open(io.BytesIO(data)) as probe:
                 if probe.size[0] * probe.size[1] > MAX_SOURCE_PIXELS:
-                    raise ImageError("The image has too many pixels.")
+                    raise ImageError(_("The image has too many pixels."))
                 probe.verify()
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
-            raise ImageError("The scan is not a readable image.") from exc
+            raise ImageError(_("The scan is not a readable image.")) from exc
     return Scan(ContentFile(data, name=f"scan.{extension}"), hashlib.sha256(data).hexdigest())

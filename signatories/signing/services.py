@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from declarations.models import Declaration, DeclarationVersion
@@ -38,7 +39,7 @@ class StaleTextError(SigningError):
     """The signer read a version that is no longer the one being signed."""
 
     def __init__(self) -> None:
-        super().__init__("The text changed while you were reading; please review the new text.")
+        super().__init__(_("The text changed while you were reading; please review the new text."))
 
 
 def normalise_name(value: str) -> str:
@@ -58,7 +59,7 @@ def default_undertaking(version: DeclarationVersion) -> dict[str, str]:
 def _lock(signing: Signing) -> Signing:
     locked = Signing.objects.select_for_update(of=("self",)).select_related("declaration", "version").get(pk=signing.pk)
     if locked.status != Signing.Status.OPEN:
-        raise SigningError("Signing is closed.")
+        raise SigningError(_("Signing is closed."))
     return locked
 
 
@@ -75,7 +76,7 @@ def _check_turn(signing: Signing, signing_party: SigningParty) -> None:
     )
     if waiting.exists():
         names = ", ".join(sp.party.short_name for sp in waiting.select_related("party"))
-        raise SigningError(f"Parties sign in order: waiting for {names}.")
+        raise SigningError(_("Parties sign in order: waiting for %(names)s.") % {"names": names})
 
 
 def _signing_url(declaration: Declaration, party: Party | None = None) -> str:
@@ -92,7 +93,7 @@ def _focal_points(parties: Iterable[Party]) -> list[AbstractBaseUser]:
 def _clean_reason(reason: str) -> str:
     reason = reason.replace("\r\n", "\n").strip()
     if len(reason) > MAX_REASON_LENGTH:
-        raise SigningError(f"A reason may have at most {MAX_REASON_LENGTH} characters.")
+        raise SigningError(_("A reason may have at most %(n)s characters.") % {"n": MAX_REASON_LENGTH})
     return reason
 
 
@@ -108,16 +109,16 @@ def signing_open(
 ) -> Signing:
     """Mark a published version final and ask the given parties, in the given order, to sign it."""
     if version.declaration_id != declaration.pk:
-        raise SigningError("This version belongs to another declaration.")
+        raise SigningError(_("This version belongs to another declaration."))
     if not parties:
-        raise SigningError("Choose at least one party to sign.")
+        raise SigningError(_("Choose at least one party to sign."))
     if deadline <= timezone.now():
-        raise SigningError("The deadline must be in the future.")
+        raise SigningError(_("The deadline must be in the future."))
     undertaking = {k: v.strip() for k, v in (undertaking or default_undertaking(version)).items() if v and v.strip()}
     with transaction.atomic():
         locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
         if Signing.objects.filter(declaration=locked).exists():
-            raise SigningError("Signing has already been opened for this declaration.")
+            raise SigningError(_("Signing has already been opened for this declaration."))
         _make_final(version)
         if locked.status in (Declaration.Status.DRAFTING, Declaration.Status.CONSULTATION):
             declaration_set_status(declaration=locked, status=Declaration.Status.FINAL, by=by, reason="Final text")
@@ -149,7 +150,7 @@ def signing_open(
         )
         notify(
             _focal_points(parties),
-            subject=f"Signing is open: {locked.display_title()}",
+            subject=_("Signing is open: %(title)s") % {"title": locked.display_title()},
             template="signatories/email/signing_opened.txt",
             context={"declaration": locked, "version": version, "deadline": deadline, "url": _signing_url(locked)},
         )
@@ -179,17 +180,19 @@ def signatory_designate(
     """Name the person who signs for a party and what to print under the signature."""
     printed_name, printed_title, capacity = printed_name.strip(), printed_title.strip(), capacity.strip()
     if not printed_name or not printed_title:
-        raise SigningError("Give the name and the title to print under the signature.")
+        raise SigningError(_("Give the name and the title to print under the signature."))
     party = signing_party.party
     if not Membership.objects.filter(user=user, party=party, role=Membership.Role.SIGNATORY).exists():
-        raise SigningError(f"{user.get_username()} is not a signatory of {party.short_name}.")
+        raise SigningError(
+            _("%(user)s is not a signatory of %(party)s.") % {"user": user.get_username(), "party": party.short_name}
+        )
     with transaction.atomic():
         signing = _lock(signing_party.signing)
         locked = SigningParty.objects.select_for_update().get(pk=signing_party.pk)
         live = _live(signing, party)
         if live is not None and live.status == Signature.Status.SIGNED:
             raise SigningError(
-                "Your party has already signed; the signature must be revoked before the designation changes."
+                _("Your party has already signed; the signature must be revoked before the designation changes.")
             )
         previous = locked.signatory
         locked.signatory = user  # type: ignore[assignment]
@@ -216,7 +219,7 @@ def signatory_designate(
         )
         notify(
             [user],
-            subject=f"You are asked to sign: {signing.declaration.display_title()}",
+            subject=_("You are asked to sign: %(title)s") % {"title": signing.declaration.display_title()},
             template="signatories/email/signatory_designated.txt",
             context={
                 "declaration": signing.declaration,
@@ -234,7 +237,7 @@ def _idempotent(key: uuid.UUID | None, party: Party) -> Signature | None:
         return None
     existing = Signature.objects.filter(idempotency_key=key).first()
     if existing is not None and existing.party_id != party.pk:
-        raise SigningError("This form was already used.")
+        raise SigningError(_("This form was already used."))
     return existing
 
 
@@ -252,7 +255,7 @@ def signature_sign(
 ) -> Signature:
     """Sign the version whose hash the signer saw, as the party's designated signatory (once)."""
     if method not in (Signature.Method.DRAWN, Signature.Method.UPLOADED):
-        raise SigningError("Draw your signature or upload an image of it.")
+        raise SigningError(_("Draw your signature or upload an image of it."))
     with transaction.atomic():
         signing = _lock(signing_party.signing)
         party = signing_party.party
@@ -262,13 +265,15 @@ def signature_sign(
             return existing
         locked = SigningParty.objects.get(pk=signing_party.pk)
         if locked.signatory_id != by.pk:
-            raise SigningError("Only the designated signatory can sign for this party.")
+            raise SigningError(_("Only the designated signatory can sign for this party."))
         if content_hash != signing.version.content_hash:
             raise StaleTextError
         if normalise_name(typed_name) != normalise_name(locked.printed_name):
-            raise SigningError(f"Type your name exactly as it will be printed: {locked.printed_name}.")
+            raise SigningError(
+                _("Type your name exactly as it will be printed: %(name)s.") % {"name": locked.printed_name}
+            )
         if _live(signing, party) is not None:
-            raise SigningError("Your party has already answered; revoke that answer first.")
+            raise SigningError(_("Your party has already answered; revoke that answer first."))
         _check_turn(signing, locked)
         data = image.read()
         image.seek(0)
@@ -322,7 +327,7 @@ def signature_decline(
     """Record that a party will not sign this version, with a reason shown as the party chose."""
     reason = _clean_reason(reason)
     if not reason:
-        raise SigningError("Give a reason for declining.")
+        raise SigningError(_("Give a reason for declining."))
     with transaction.atomic():
         signing = _lock(signing_party.signing)
         party = signing_party.party
@@ -332,7 +337,7 @@ def signature_decline(
         if content_hash != signing.version.content_hash:
             raise StaleTextError
         if _live(signing, party) is not None:
-            raise SigningError("Your party has already answered; revoke that answer first.")
+            raise SigningError(_("Your party has already answered; revoke that answer first."))
         locked = SigningParty.objects.get(pk=signing_party.pk)
         _check_turn(signing, locked)
         signature = Signature.objects.create(
@@ -375,9 +380,9 @@ def signature_revoke(*, signing_party: SigningParty, reason: str = "", by: Abstr
             .first()
         )
         if live is None:
-            raise SigningError("There is nothing to revoke.")
+            raise SigningError(_("There is nothing to revoke."))
         if live.signer_id != by.pk:
-            raise SigningError("Only the person who gave this answer can revoke it.")
+            raise SigningError(_("Only the person who gave this answer can revoke it."))
         live.status = Signature.Status.REVOKED
         live.revoked_at = timezone.now()
         live.revoke_reason = reason
@@ -406,19 +411,19 @@ def signature_record_offline(
 ) -> Signature:
     """Record, as the secretariat, a signature given on paper (with its scan) or in person."""
     if method not in Signature.OFFLINE:
-        raise SigningError("Choose on paper or in person.")
+        raise SigningError(_("Choose on paper or in person."))
     if method == Signature.Method.PAPER and scan is None:
-        raise SigningError("Attach the scan of the signed page.")
+        raise SigningError(_("Attach the scan of the signed page."))
     printed_name, printed_title, capacity = printed_name.strip(), printed_title.strip(), capacity.strip()
     if not printed_name or not printed_title:
-        raise SigningError("Give the name and the title to print under the signature.")
+        raise SigningError(_("Give the name and the title to print under the signature."))
     if signed_at > timezone.now() + timedelta(minutes=5):
-        raise SigningError("A signature cannot be dated in the future.")
+        raise SigningError(_("A signature cannot be dated in the future."))
     with transaction.atomic():
         signing = _lock(signing_party.signing)
         party = signing_party.party
         if _live(signing, party) is not None:
-            raise SigningError(f"{party.short_name} has already answered.")
+            raise SigningError(_("%(party)s has already answered.") % {"party": party.short_name})
         signature = Signature(
             signing=signing,
             party=party,
@@ -460,9 +465,9 @@ def signing_reopen(
     with transaction.atomic():
         locked = _lock(signing)
         if version.declaration_id != locked.declaration_id or version.number <= locked.version.number:
-            raise SigningError("Reopen signing on a version newer than the one being signed.")
+            raise SigningError(_("Reopen signing on a version newer than the one being signed."))
         if deadline is not None and deadline <= timezone.now():
-            raise SigningError("The deadline must be in the future.")
+            raise SigningError(_("The deadline must be in the future."))
         previous = locked.version
         _make_final(version)
         locked.version = version
@@ -505,7 +510,8 @@ def signing_reopen(
             users = [sp.signatory] if sp and sp.signatory else _focal_points([signature.party])
             notify(
                 users,
-                subject=f"The text changed: please sign again — {locked.declaration.display_title()}",
+                subject=_("The text changed: please sign again — %(title)s")
+                % {"title": locked.declaration.display_title()},
                 template="signatories/email/signature_superseded.txt",
                 context={
                     "declaration": locked.declaration,
@@ -526,7 +532,7 @@ def signing_close(*, signing: Signing, by: AbstractBaseUser) -> Signing:
             signing=locked, status=Signature.Status.SIGNED, content_hash=locked.version.content_hash
         )
         if not signed.exists():
-            raise SigningError("Nobody has signed the current text yet.")
+            raise SigningError(_("Nobody has signed the current text yet."))
         locked.status = Signing.Status.CLOSED
         locked.closed_at, locked.closed_by = timezone.now(), by
         locked.save(update_fields=["status", "closed_at", "closed_by"])
@@ -565,7 +571,7 @@ def signing_send_reminders(*, now: datetime | None = None, signing: Signing | No
                 users = [sp.signatory] if sp.signatory else _focal_points([sp.party])
                 notify(
                     users,
-                    subject=f"Reminder: signing closes {current.deadline:%Y-%m-%d %H:%M} UTC",
+                    subject=_("Reminder: signing closes %(when)s UTC") % {"when": f"{current.deadline:%Y-%m-%d %H:%M}"},
                     template="signatories/email/signing_reminder.txt",
                     context={
                         "declaration": current.declaration,

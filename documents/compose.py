@@ -1,0 +1,272 @@
+"""DocumentData → HTML → sealed PDF/A-3b. No database access (benchmarks/pdf.py runs it bare).
+
+`produce_pdf()` is the whole pipeline: template, WeasyPrint (rendering.render_pdf), the
+PDF/A structure self-check (pdfa_check), and the seal (sealing.seal_pdf).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from django.template.loader import render_to_string
+from PIL import Image
+
+from .content import DocumentData, PartyEntry
+from .labels import label, labels, language_name, long_date
+from .pdfa_check import pdfa3b_problems
+from .rendering import Attachment, render_pdf
+from .sealing import PreloadedKeySigner, load_seal_signer, seal_pdf
+
+TEMPLATE: Final = "documents/pdf/declaration.html"
+# Printed 15 mm high: 180 px is 300 dpi. Stored images are up to 1200 × 400.
+PRINT_IMAGE_BOX: Final = (540, 180)
+
+
+class ArchivalCheckError(RuntimeError):
+    """The sealed file lost a PDF/A-3b property; it must not be issued."""
+
+
+def print_image(png: bytes) -> str:
+    """A stored signature PNG scaled for print, as a data: URL (nothing is fetched)."""
+    with Image.open(io.BytesIO(png)) as image:
+        image.load()
+        picture = image.convert("RGBA")
+    picture.thumbnail(PRINT_IMAGE_BOX)
+    out = io.BytesIO()
+    picture.save(out, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def _joined(values: list[str]) -> str:
+    return " · ".join(values)
+
+
+def _party_name(party: PartyEntry, languages: list[str]) -> str:
+    names = [party.name.get(code) for code in languages]
+    return _joined(list(dict.fromkeys(n for n in names if n))) or party.short_name
+
+
+def _utc_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _utc_day(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d")
+
+
+@dataclass
+class Cell:
+    language: str
+    text: str
+
+
+def _cells(values: Mapping[str, str], languages: list[str]) -> list[Cell]:
+    return [Cell(code, values.get(code, "")) for code in languages]
+
+
+def _sections(data: DocumentData) -> list[dict[str, Any]]:
+    number = 0
+    sections = []
+    for section in data.snapshot.get("sections", []):
+        clauses = []
+        for clause in section.get("clauses", []):
+            number += 1
+            clauses.append({"number": number, "key": clause["key"], "cells": _cells(clause["text"], data.languages)})
+        sections.append(
+            {"key": section["key"], "headings": _cells(section.get("heading", {}), data.languages), "clauses": clauses}
+        )
+    return sections
+
+
+def _undertaking_in_text(data: DocumentData) -> bool:
+    printed = {v.strip() for v in data.undertaking.values()}
+    for section in data.snapshot.get("sections", []):
+        for clause in section.get("clauses", []):
+            if printed and printed <= {t.strip() for t in clause["text"].values()}:
+                return True
+    return False
+
+
+def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str, Any]:
+    """Template context: every string already in the document's languages."""
+    langs = data.languages
+    first = langs[0]
+
+    def lab(key: str, **values: object) -> str:
+        return _joined(labels(key, langs, **values))
+
+    kind_key = "kind_submission" if data.kind == "submission" else ("kind_final" if data.is_final else "kind_draft")
+    signatures = [
+        {
+            "party": _party_name(s.party, langs),
+            "printed_name": s.printed_name,
+            "printed_title": s.printed_title,
+            "capacity": s.capacity,
+            "method": s.method,
+            "method_label": lab(f"method_{s.method}"),
+            "no_image": lab(f"no_image_{s.method}") if s.method in ("paper", "in_person") else "",
+            "signed_at": _utc_time(s.signed_at),
+            "image": images.get(s.image_name, "") if s.image_name else "",
+        }
+        for s in data.signatures
+    ]
+    events = [
+        {
+            "at": _utc_time(e.at),
+            "kind": lab(f"event_{e.kind}") if f"event_{e.kind}" in _EVENT_KEYS else e.kind,
+            "party": _party_name(e.party, langs) if e.party else "",
+            "actor": e.actor_name,
+            "method": lab(f"method_{e.method}") if e.method in _METHODS else "",
+            "version": e.version_number,
+        }
+        for e in data.events
+    ]
+    rounds = [
+        _joined(
+            list(
+                dict.fromkeys(
+                    label(
+                        "cert_round",
+                        code,
+                        n=r.number,
+                        v=r.version_number,
+                        start=_utc_day(r.opened_at),
+                        end=_utc_day(r.closed_at),
+                    )
+                    for code in langs
+                )
+            )
+        )
+        for r in data.rounds
+    ]
+    return {
+        "data": data,
+        "lang": first,
+        "korean_only": langs == ["ko"],
+        "layout": data.layout,
+        "kind_label": lab(kind_key),
+        "titles": _cells(data.title, langs),
+        "version_label": _joined(
+            list(dict.fromkeys(f"{label('version', code, n=data.version_number)}" for code in langs))
+        )
+        + f" · {data.version_label}",
+        "watermark": label("draft_watermark", first, n=data.version_number) if data.watermarked else "",
+        "dates": list(dict.fromkeys(long_date(data.issued_on, code) for code in langs)),
+        "parties": [_party_name(p, langs) for p in data.parties],
+        "parties_label": lab("parties" if data.kind == "submission" else "participants"),
+        "language_names": [language_name(code, code) for code in langs],
+        "languages_label": _joined([language_name(code, first) for code in langs]),
+        "sections": _sections(data),
+        "undertaking": [] if _undertaking_in_text(data) else _cells(data.undertaking, langs),
+        "signatures": signatures,
+        "declines": [
+            {"party": _party_name(d.party, langs), "at": _utc_time(d.declined_at), "reason": d.reason}
+            for d in data.declines
+        ],
+        "not_signed": [_party_name(p, langs) for p in data.not_signed],
+        "events": events,
+        "rounds": rounds,
+        "counts": lab(
+            "cert_signatures_value",
+            signed=len(data.signatures),
+            declined=len(data.declines),
+            pending=len(data.not_signed),
+            total=len(data.signatures) + len(data.declines) + len(data.not_signed),
+        ),
+        "audit_head": data.events[-1].entry_hash if data.events else "",
+        "published": _utc_time(data.published_at),
+        "opened": _utc_time(data.signing_opened_at) if data.signing_opened_at else "",
+        "closed": _utc_time(data.signing_closed_at) if data.signing_closed_at else "",
+        "verify_notes": labels("verify_note", langs, url=data.verify_url),
+        "reference": f"{data.slug} · v{data.version_number}",
+        "L": {
+            key: lab(key)
+            for key in (
+                "date",
+                "content_hash",
+                "signatures",
+                "declined",
+                "declined_no_reason",
+                "not_signed",
+                "certificate",
+                "cert_declaration",
+                "cert_version",
+                "cert_published",
+                "cert_languages",
+                "cert_signatures",
+                "cert_opened",
+                "cert_closed",
+                "cert_rounds",
+                "cert_no_rounds",
+                "cert_audit_head",
+                "cert_events",
+                "verify",
+                "about",
+                "about_draft",
+                "signed_at",
+            )
+        },
+    }
+
+
+_EVENT_KEYS: Final = {
+    f"event_{k}"
+    for k in ("opened", "designated", "signed", "declined", "revoked", "superseded", "recorded_offline", "reopened", "closed")
+}
+_METHODS: Final = {"drawn", "uploaded", "paper", "in_person"}
+
+
+def document_html(data: DocumentData, images: Mapping[str, str]) -> str:
+    return render_to_string(TEMPLATE, document_context(data, images))
+
+
+def document_attachments(data: DocumentData, when: datetime) -> list[Attachment]:
+    return [
+        Attachment(
+            filename="declaration.json",
+            content=data.declaration_json(),
+            mime_type="application/json",
+            description="The declaration text in Accord's interchange format (docs/interchange.md)",
+            relationship="Source",
+            modified=when,
+        ),
+        Attachment(
+            filename="signature-events.json",
+            content=data.signature_events_json(),
+            mime_type="application/json",
+            description="Signatures printed in this document and the signing audit trail",
+            relationship="Data",
+            modified=when,
+        ),
+    ]
+
+
+def produce_pdf(
+    data: DocumentData,
+    *,
+    images: Mapping[str, str],
+    signer: PreloadedKeySigner | None = None,
+    when: datetime | None = None,
+) -> bytes:
+    """Render, check PDF/A-3b structure and seal. Raises ArchivalCheckError on a broken file."""
+    when = when or datetime.now(UTC)
+    title = _joined([t.text for t in _cells(data.title, data.languages) if t.text])
+    pdf = render_pdf(
+        document_html(data, images),
+        base_url=None,
+        attachments=document_attachments(data, when),
+        title=title,
+        lang=data.languages[0],
+        created=when,
+    )
+    reason = "Signed declaration issued by Accord" if data.kind == "submission" else "Version issued by Accord"
+    sealed = seal_pdf(pdf, signer=signer or load_seal_signer(), reason=reason, location=None)
+    problems = pdfa3b_problems(sealed)
+    if problems:
+        raise ArchivalCheckError("; ".join(problems))
+    return sealed
