@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("d/<slug:slug>/pdf/", views.export_page, name="export"),
+    path("d/<slug:slug>/pdf/request/", views.export_create, name="export_create"),
+    path("d/<slug:slug>/pdf/submission/", views.submission_download, name="submission"),
+    path("d/<slug:slug>/pdf/jobs/<uuid:job_id>/", views.job_detail, name="job"),
+    path("d/<slug:slug>/pdf/jobs/<uuid:job_id>/status/", views.job_status, name="job_status"),
+    path("d/<slug:slug>/pdf/<str:sha256>.pdf", views.download, name="download"),
+    # Public: anyone holding a PDF may check it, without an account.
+    path("verify/", views.verify, name="verify"),
+]
