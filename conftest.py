@@ -13,10 +13,20 @@ from declarations.demo import MANIFESTO_SLUG, seed_demo
 from declarations.models import Declaration
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _media_root(tmp_path_factory: Any) -> Any:
+    """Uploaded files go to a temporary folder for the whole run (also for setUpTestData data)."""
+    from django.conf import settings as django_settings
+
+    original = django_settings.MEDIA_ROOT
+    django_settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    yield
+    django_settings.MEDIA_ROOT = original
+
+
 @pytest.fixture(autouse=True)
-def _fast_settings(settings: Any, tmp_path: Any) -> None:
+def _fast_settings(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
     settings.AXES_ENABLED = False
 
 

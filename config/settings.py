@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "declarations",
     "consultations",
     "documents",
+    "backups",
 ]
 
 MIDDLEWARE = [

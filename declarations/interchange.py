@@ -18,6 +18,7 @@ from django.utils.text import slugify
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_TEXT = 100_000
+FORMAT = "accord-declaration/1"
 
 Snapshot = dict[str, Any]
 
@@ -31,6 +32,19 @@ class InterchangeError(ValueError):
         super().__init__(f"{path}: {message}")
 
 
+def _check_text(text: str, path: str) -> None:
+    if "\x00" in text:
+        raise InterchangeError(path, "must not contain NUL characters")
+    if len(text) > MAX_TEXT:
+        raise InterchangeError(path, f"is longer than {MAX_TEXT} characters")
+    # Security review: a JSON escape like "\ud800" yields a lone surrogate, which no database or
+    # hash can encode (it crashed the import and would break the content hash).
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InterchangeError(path, "must be valid Unicode text (it contains a lone surrogate)") from None
+
+
 def _require_str_map(value: object, path: str, languages: list[str], *, required: list[str]) -> dict[str, str]:
     if not isinstance(value, dict):
         raise InterchangeError(path, "must be an object mapping language codes to text")
@@ -39,10 +53,7 @@ def _require_str_map(value: object, path: str, languages: list[str], *, required
             raise InterchangeError(f"{path}.{lang}", f"language '{lang}' is not in 'languages'")
         if not isinstance(text, str):
             raise InterchangeError(f"{path}.{lang}", "must be a string")
-        if "\x00" in text:
-            raise InterchangeError(f"{path}.{lang}", "must not contain NUL characters")
-        if len(text) > MAX_TEXT:
-            raise InterchangeError(f"{path}.{lang}", f"is longer than {MAX_TEXT} characters")
+        _check_text(text, f"{path}.{lang}")
     for lang in required:
         if not str(value.get(lang, "")).strip():
             raise InterchangeError(f"{path}.{lang}", "is required (source language)")
@@ -68,12 +79,22 @@ def validate(data: object) -> Snapshot:
     source = data.get("source_language", languages[0])
     if source not in languages:
         raise InterchangeError("source_language", f"'{source}' is not in 'languages'")
+    # Security review: `format` was never checked, so any value (even a huge number) was accepted.
+    if "format" in data and data["format"] != FORMAT:
+        raise InterchangeError("format", f"must be '{FORMAT}'")
     if "slug" in data and (not isinstance(data["slug"], str) or not KEY_RE.match(data["slug"])):
         raise InterchangeError("slug", "must be lowercase letters, digits and hyphens")
     _require_str_map(data.get("title"), "title", languages, required=[source])
     versions = data.get("versions", [])
     if not isinstance(versions, list) or not all(isinstance(v, dict) for v in versions):
         raise InterchangeError("versions", "must be a list of objects")
+    # Security review: provenance entries were stored unchecked (NUL, nested objects, NaN reached
+    # the database); they are labels, so every value must be text like any other field.
+    for i, entry in enumerate(versions):
+        for name, value in entry.items():
+            if not isinstance(value, str):
+                raise InterchangeError(f"versions[{i}].{name}", "must be a string")
+            _check_text(value, f"versions[{i}].{name}")
     sections = data.get("sections")
     if not isinstance(sections, list) or not sections:
         raise InterchangeError("sections", "must be a non-empty list")
@@ -113,12 +134,33 @@ def validate(data: object) -> Snapshot:
     return data
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # Security review: json.loads keeps the last of two equal keys, other parsers the first, so
+    # one file could show a reviewer one text and import another. Refuse the ambiguity.
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise InterchangeError("$", f"the key '{key}' appears twice in one object")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise InterchangeError("$", f"{name} is not valid JSON")
+
+
 def parse(raw: bytes | str) -> Snapshot:
     """Parse and validate a file's content."""
     try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(raw, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
+    except InterchangeError:
+        raise
+    # Security review: ValueError also covers integers longer than Python's digit limit, and
+    # RecursionError deeply nested arrays; both used to escape as tracebacks.
+    except (ValueError, UnicodeDecodeError) as exc:
         raise InterchangeError("$", f"not valid JSON ({exc})") from exc
+    except RecursionError:
+        raise InterchangeError("$", "not valid JSON (nested too deeply)") from None
     return validate(data)
 
 
@@ -179,7 +221,7 @@ def canonical_content(data: Snapshot) -> Snapshot:
     """The part of a snapshot that the content hash covers: the text, nothing about workflow."""
     languages = list(data["languages"])
     return {
-        "format": "accord-declaration/1",
+        "format": FORMAT,
         "title": data["title"],
         "languages": languages,
         "source_language": data.get("source_language", languages[0]),

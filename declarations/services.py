@@ -141,6 +141,14 @@ def version_publish(
     label = label.strip()
     if not label:
         raise DeclarationError("A version needs a label, e.g. “Draft 28/08/2024”.")
+    # Security review: the form checked these, other callers did not (NUL or an over-long label is a
+    # database error on PostgreSQL, and the note had no limit at all).
+    if "\x00" in label or "\x00" in note:
+        raise DeclarationError("The label or note contains a NUL character.")
+    if len(label) > MAX_LABEL_LENGTH:
+        raise DeclarationError(f"A version label may have at most {MAX_LABEL_LENGTH} characters.")
+    if len(note) > MAX_TEXT_LENGTH:
+        raise DeclarationError(f"A version note may have at most {MAX_TEXT_LENGTH:,} characters.")
     with transaction.atomic():
         # Lock the declaration so two publishers cannot take the same number.
         locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
@@ -164,6 +172,8 @@ def version_publish(
 # --- Drafting: clause texts -------------------------------------------------------------------
 
 MAX_TEXT_LENGTH = 100_000
+MAX_LABEL_LENGTH = 200
+MAX_HEADING_LENGTH = 500
 LOCKED_STATUSES = (Declaration.Status.SIGNED, Declaration.Status.WITHDRAWN)
 
 
@@ -191,6 +201,16 @@ def _clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(text) > MAX_TEXT_LENGTH:
         raise DeclarationError(f"A clause text may have at most {MAX_TEXT_LENGTH:,} characters.")
+    return text
+
+
+def _clean_heading(text: str) -> str:
+    # Security review: headings used to be cut at 500 characters without a word; refuse instead.
+    if "\x00" in text:
+        raise DeclarationError("The heading contains a NUL character.")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(text) > MAX_HEADING_LENGTH:
+        raise DeclarationError(f"A heading may have at most {MAX_HEADING_LENGTH} characters.")
     return text
 
 
@@ -404,7 +424,7 @@ def section_add(
     with transaction.atomic():
         locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
         _check_editable(locked)
-        cleaned = {lang: _clean_text(heading.get(lang, ""))[:500] for lang in locked.languages}
+        cleaned = {lang: _clean_heading(heading.get(lang, "")) for lang in locked.languages}
         if not cleaned[locked.source_language]:
             raise DeclarationError("A section needs a heading in the source language.")
         if key:
@@ -438,7 +458,7 @@ def section_update(
             raise DeclarationError("This section has been deleted; restore it before editing.")
         if locked.revision != base_revision:
             raise DeclarationError("Someone else changed this heading after you opened it. Reload and try again.")
-        cleaned = {lang: _clean_text(heading.get(lang, ""))[:500] for lang in declaration.languages}
+        cleaned = {lang: _clean_heading(heading.get(lang, "")) for lang in declaration.languages}
         if not cleaned[declaration.source_language]:
             raise DeclarationError("A section needs a heading in the source language.")
         new_heading = {lang: text for lang, text in cleaned.items() if text}

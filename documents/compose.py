@@ -23,7 +23,7 @@ from .rendering import Attachment, render_pdf
 from .sealing import PreloadedKeySigner, load_seal_signer, seal_pdf
 
 TEMPLATE: Final = "documents/pdf/declaration.html"
-# Printed 15 mm high: 180 px is 300 dpi. Stored images are up to 1200 × 400.
+# Printed 15 mm high: 180 px is 300 dpi. Stored images are up to 1200 by 400.
 PRINT_IMAGE_BOX: Final = (540, 180)
 
 
@@ -216,7 +216,9 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
 
 _EVENT_KEYS: Final = {
     f"event_{k}"
-    for k in ("opened", "designated", "signed", "declined", "revoked", "superseded", "recorded_offline", "reopened", "closed")
+    for k in (
+        "opened", "designated", "signed", "declined", "revoked", "superseded", "recorded_offline", "reopened", "closed"
+    )
 }
 _METHODS: Final = {"drawn", "uploaded", "paper", "in_person"}
 

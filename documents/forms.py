@@ -9,8 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from declarations.models import DeclarationVersion
+from declarations.templatetags.accord import lang_name
 
-from .labels import language_name
 from .models import Layout
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -36,7 +36,7 @@ class ExportForm(forms.Form):
         self.fields["version"].choices = [
             (v.number, _("Version %(n)s: %(label)s") % {"n": v.number, "label": v.label}) for v in versions
         ]
-        self.fields["languages"].choices = [(code, language_name(code, "en")) for code in languages]
+        self.fields["languages"].choices = [(code, lang_name(code)) for code in languages]
         if not versions:
             del self.fields["version"]
 
@@ -50,7 +50,9 @@ class VerifyForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
         if upload is not None and upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB; Accord never issues PDFs that large."), code="too_large")
+            raise forms.ValidationError(
+                _("The file is larger than 20 MB; Accord never issues PDFs that large."), code="too_large"
+            )
         return upload
 
     def clean_sha256(self) -> str:

@@ -38,7 +38,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "cert_closed": "Signing closed",
         "cert_rounds": "Comment rounds held",
         "cert_no_rounds": "None",
-        "cert_round": "Round {n} on version {v}: {start} – {end}",
+        "cert_round": "Round {n} on version {v}: {start} to {end}",
         "cert_audit_head": "Last audit entry (SHA-256)",
         "cert_events": "Signing events (UTC, from the audit trail)",
         "verify": "Check this document",
@@ -95,7 +95,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "cert_closed": "서명 종료",
         "cert_rounds": "의견 수렴 회차",
         "cert_no_rounds": "없음",
-        "cert_round": "제{n}차 (제{v}판): {start} – {end}",
+        "cert_round": "제{n}차 (제{v}판): {start} ~ {end}",
         "cert_audit_head": "마지막 감사 기록 (SHA-256)",
         "cert_events": "서명 기록 (UTC, 감사 기록 기준)",
         "verify": "문서 확인",
@@ -126,9 +126,10 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     },
 }
 
-_MONTHS_EN: Final = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS_EN: Final = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
 
 
 def label(key: str, language: str, **values: object) -> str:

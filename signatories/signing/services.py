@@ -91,10 +91,29 @@ def _focal_points(parties: Iterable[Party]) -> list[AbstractBaseUser]:
 
 
 def _clean_reason(reason: str) -> str:
+    # Security review: the forms refuse NUL, other callers reached PostgreSQL with it (a 500).
+    if "\x00" in reason:
+        raise SigningError(_("The text contains a NUL character."))
     reason = reason.replace("\r\n", "\n").strip()
     if len(reason) > MAX_REASON_LENGTH:
         raise SigningError(_("A reason may have at most %(n)s characters.") % {"n": MAX_REASON_LENGTH})
     return reason
+
+
+PRINTED_LIMITS = {"name": 200, "title": 200, "capacity": 300}
+
+
+def _clean_printed(printed_name: str, printed_title: str, capacity: str) -> tuple[str, str, str]:
+    """Security review: the forms checked NUL and length, the services (and so the database) did not."""
+    values = (printed_name.strip(), printed_title.strip(), capacity.strip())
+    for value, limit in zip(values, PRINTED_LIMITS.values(), strict=True):
+        if "\x00" in value:
+            raise SigningError(_("The text contains a NUL character."))
+        if len(value) > limit:
+            raise SigningError(_("The printed name or title is too long (at most %(n)s characters).") % {"n": limit})
+    if not values[0] or not values[1]:
+        raise SigningError(_("Give the name and the title to print under the signature."))
+    return values
 
 
 def signing_open(
@@ -178,9 +197,7 @@ def signatory_designate(
     by: AbstractBaseUser,
 ) -> SigningParty:
     """Name the person who signs for a party and what to print under the signature."""
-    printed_name, printed_title, capacity = printed_name.strip(), printed_title.strip(), capacity.strip()
-    if not printed_name or not printed_title:
-        raise SigningError(_("Give the name and the title to print under the signature."))
+    printed_name, printed_title, capacity = _clean_printed(printed_name, printed_title, capacity)
     party = signing_party.party
     if not Membership.objects.filter(user=user, party=party, role=Membership.Role.SIGNATORY).exists():
         raise SigningError(
@@ -414,9 +431,7 @@ def signature_record_offline(
         raise SigningError(_("Choose on paper or in person."))
     if method == Signature.Method.PAPER and scan is None:
         raise SigningError(_("Attach the scan of the signed page."))
-    printed_name, printed_title, capacity = printed_name.strip(), printed_title.strip(), capacity.strip()
-    if not printed_name or not printed_title:
-        raise SigningError(_("Give the name and the title to print under the signature."))
+    printed_name, printed_title, capacity = _clean_printed(printed_name, printed_title, capacity)
     if signed_at > timezone.now() + timedelta(minutes=5):
         raise SigningError(_("A signature cannot be dated in the future."))
     with transaction.atomic():

@@ -1,0 +1,260 @@
+"""Hostile text in comment rounds: instructions, comments, proposals, dispositions, replies, withdrawals, matrix."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from consultations.matrix import FORMULA_PREFIXES
+from consultations.models import Comment, CommentRound
+from declarations.models import Declaration
+
+from . import corpus
+from .conftest import DEMO_PARTIES, clause, db_state, open_round, party
+
+pytestmark = pytest.mark.django_db
+
+WITHDRAWN = [corpus.SCRIPT, corpus.HYPERLINK, corpus.KOREAN_MIXED, corpus.AT_SUM]
+
+
+@dataclass
+class World:
+    demo: Declaration
+    round: CommentRound
+    client: Any
+    # comment number → the sample used for its text, proposal, reason and reply
+    samples: dict[int, corpus.Sample] = field(default_factory=dict)
+    withdrawn: dict[int, corpus.Sample] = field(default_factory=dict)
+
+    def url(self, tail: str = "") -> str:
+        return f"/d/{self.demo.slug}/rounds/{self.round.number}/{tail}"
+
+
+def _post_comment(client: Any, world_url: str, data: dict[str, Any]) -> None:
+    response = client.post(world_url + "comments/new/", data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+
+
+@pytest.fixture
+def world(demo: Declaration, user_client: Any) -> World:
+    """A round opened through the form with hostile instructions; every sample commented, submitted, decided."""
+    secretariat = user_client("secretariat")
+    deadline = timezone.now() + datetime.timedelta(days=10)
+    response = secretariat.post(
+        f"/d/{demo.slug}/rounds/new/",
+        {
+            "version": demo.versions.get(number=1).pk,
+            "deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
+            "time_zone": "Asia/Seoul",
+            "visibility": CommentRound.Visibility.IMMEDIATE,
+            "parties": [party(k).pk for k in DEMO_PARTIES],
+            "instructions": "\n".join(s.text for s in corpus.ALL),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    world = World(demo=demo, round=CommentRound.objects.get(declaration=demo), client=user_client)
+    target = f"c:{clause(demo).pk}"
+    reviewer = user_client("gyeonggi.reviewer")
+    for sample in corpus.ALL:
+        base = {"target": target, "language": "en", "text": sample.text}
+        _post_comment(reviewer, world.url(), {**base, "kind": Comment.Kind.GENERAL})
+        _post_comment(reviewer, world.url(), {**base, "kind": Comment.Kind.PROPOSED_TEXT, "proposed_text": sample.text})
+        draft = Comment.objects.filter(kind=Comment.Kind.PROPOSED_TEXT).latest("id")
+        assert draft.proposed_text == corpus.stored(sample.text)
+        form = reviewer.get(world.url(f"comments/{draft.pk}/edit/")).content.decode()
+        assert corpus.shown(form, sample.text) and not corpus.dangerous_in(form, sample), sample.name
+    other = user_client("catalonia.reviewer")
+    for sample in WITHDRAWN:
+        _post_comment(other, world.url(), {"target": "d", "language": "ko", "text": sample.text, "kind": "general"})
+    for key in ("gyeonggi", "catalonia"):
+        assert user_client(f"{key}.focal").post(world.url("submit/")).status_code == 302
+    by_order = list(Comment.objects.filter(party__key="gyeonggi").order_by("number"))
+    for sample, (general, proposal) in zip(corpus.ALL, zip(by_order[::2], by_order[1::2], strict=True), strict=True):
+        world.samples[general.number] = world.samples[proposal.number] = sample  # type: ignore[index]
+        for comment, disposition in ((general, "noted"), (proposal, "rejected")):
+            url = world.url(f"comments/{comment.pk}/")
+            response = secretariat.post(url + "dispose/", {"disposition": disposition, "reason": sample.text})
+            assert response.status_code == 302, sample.name
+            assert secretariat.post(url + "reply/", {"text": sample.text}).status_code == 302, sample.name
+    catalonia = user_client("catalonia.focal")
+    for sample, comment in zip(WITHDRAWN, Comment.objects.filter(party__key="catalonia").order_by("number"), strict=True):
+        response = catalonia.post(world.url(f"comments/{comment.pk}/withdraw/"), {"reason": sample.text})
+        assert response.status_code == 302, sample.name
+        world.withdrawn[comment.number] = sample  # type: ignore[index]
+    return world
+
+
+def test_round_instructions_are_escaped(world: World) -> None:
+    """The instructions, one hostile sample per line, read back escaped on the round page."""
+    page = world.client("kyoto.reviewer").get(world.url()).content.decode()
+    for sample in corpus.ALL:
+        assert corpus.shown(page, sample.text), sample.name
+        assert not corpus.dangerous_in(page, sample), sample.name
+
+
+def test_comments_are_escaped_for_other_parties(world: World) -> None:
+    """Another party reads every submitted comment escaped and intact on the round page."""
+    page = world.client("kyoto.reviewer").get(world.url()).content.decode()
+    for sample in corpus.ALL:
+        assert not corpus.dangerous_in(page, sample), sample.name
+        assert corpus.shown(page, sample.text), sample.name
+
+
+def test_comment_page_escapes_text_reason_reply_and_proposal(world: World) -> None:
+    """The commenting party sees its text, the disposition reason and the reply escaped; the proposal redline too."""
+    focal = world.client("gyeonggi.focal")
+    for comment in Comment.objects.filter(party__key="gyeonggi"):
+        sample = world.samples[comment.number]  # type: ignore[index]
+        assert comment.disposition_reason == corpus.stored(sample.text)
+        assert comment.replies.get().text == corpus.stored(sample.text)
+        page = focal.get(world.url(f"comments/{comment.pk}/")).content.decode()
+        assert not corpus.dangerous_in(page, sample), sample.name
+        assert corpus.shown(page, sample.text), sample.name
+
+
+def test_withdrawal_reasons_are_escaped(world: World) -> None:
+    """Withdrawal reasons are kept exactly and shown escaped."""
+    focal = world.client("catalonia.focal")
+    for comment in Comment.objects.filter(party__key="catalonia"):
+        sample = world.withdrawn[comment.number]  # type: ignore[index]
+        assert comment.status == Comment.Status.WITHDRAWN
+        assert comment.withdrawal_reason == corpus.stored(sample.text)
+        page = focal.get(world.url(f"comments/{comment.pk}/")).content.decode()
+        assert corpus.shown(page, sample.text) and not corpus.dangerous_in(page, sample), sample.name
+
+
+def _expected_rows(world: World) -> dict[int, dict[str, str]]:
+    rows = {}
+    for number, sample in world.samples.items():
+        text = corpus.stored(sample.text)
+        comment = Comment.objects.get(round=world.round, number=number)
+        rows[number] = {"Comment": text, "Reason": text, "Proposed change": text if comment.is_proposal else ""}
+    for number, sample in world.withdrawn.items():
+        rows[number] = {"Comment": corpus.stored(sample.text), "Reason": corpus.stored(sample.text)}
+    return rows
+
+
+def test_csv_matrix_neutralises_formulas_and_keeps_korean(world: World) -> None:
+    """CSV: formula-like cells get a leading apostrophe, everything else (Korean, emoji, markup) is exact."""
+    response = world.client("secretariat").get(world.url("matrix.csv"))
+    assert response.status_code == 200
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    expected = _expected_rows(world)
+    assert {int(r["No."]) for r in rows} == set(expected)
+    for row in rows:
+        for column, value in expected[int(row["No."])].items():
+            want = "'" + value if value.startswith(FORMULA_PREFIXES) else value
+            assert row[column] == want, (row["No."], column)
+            assert not row[column].startswith(("=", "+", "-", "@", "\t", "\r")), (row["No."], column)
+
+
+def test_xlsx_matrix_stores_text_never_formulas(world: World) -> None:
+    """XLSX: every cell is a text cell read back exactly, formula-like ones quote-prefixed, no <f> element."""
+    response = world.client("secretariat").get(world.url("matrix.xlsx"))
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and all(b"<f>" not in archive.read(n) and b"<f " not in archive.read(n) for n in sheets)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    expected = _expected_rows(world)
+    seen = set()
+    for cells in sheet.iter_rows(min_row=2):
+        number = cells[0].value
+        seen.add(number)
+        for column, value in expected[number].items():  # type: ignore[index]
+            cell = cells[header.index(column)]
+            if not value:
+                continue
+            assert cell.value == value and cell.data_type == "s", (number, column)
+            assert bool(cell.quotePrefix) == value.startswith(FORMULA_PREFIXES), (number, column)
+    assert seen == set(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (corpus.NUL, "Null characters are not allowed"),
+        ("x" * 20_001, "at most 20,000 characters"),
+        (corpus.ONLY_WHITESPACE, "Write your comment"),
+    ],
+    ids=["NUL", "one over the limit", "empty"],
+)
+def test_bad_comment_is_refused_and_changes_nothing(
+    demo: Declaration, user_client: Any, text: str, message: str
+) -> None:
+    """A comment with NUL, 20,001 characters or only blanks: 400 with a clear message, nothing stored."""
+    rnd = open_round(demo)
+    before = db_state()
+    response = user_client("gyeonggi.reviewer").post(
+        f"/d/{demo.slug}/rounds/{rnd.number}/comments/new/",
+        {"target": "d", "language": "en", "kind": "general", "text": text},
+    )
+    assert response.status_code in (200, 400)
+    assert message in response.content.decode()
+    assert db_state() == before
+
+
+def test_comment_at_the_limit_is_kept_whole(demo: Declaration, user_client: Any) -> None:
+    """Exactly 20,000 characters of Korean and Latin are stored without truncation."""
+    rnd = open_round(demo)
+    text = corpus.long_text(20_000)
+    response = user_client("gyeonggi.reviewer").post(
+        f"/d/{demo.slug}/rounds/{rnd.number}/comments/new/",
+        {"target": "d", "language": "en", "kind": "general", "text": text},
+    )
+    assert response.status_code == 302
+    assert Comment.objects.get().text == text
+
+
+@pytest.mark.parametrize("reason", [corpus.NUL, "x" * 20_001, corpus.ONLY_WHITESPACE], ids=["NUL", "long", "empty"])
+def test_bad_disposition_reply_and_withdrawal_are_refused(demo: Declaration, user_client: Any, reason: str) -> None:
+    """Dispose, reply and withdraw with a bad reason: each answers 400 with a message and changes nothing."""
+    rnd = open_round(demo)
+    reviewer = user_client("gyeonggi.reviewer")
+    url = f"/d/{demo.slug}/rounds/{rnd.number}/"
+    reviewer.post(url + "comments/new/", {"target": "d", "language": "en", "kind": "general", "text": "Fine."})
+    user_client("gyeonggi.focal").post(url + "submit/")
+    comment = Comment.objects.get()
+    before = db_state()
+    for client, action, data in [
+        (user_client("secretariat"), "dispose/", {"disposition": "noted", "reason": reason}),
+        (user_client("secretariat"), "reply/", {"text": reason}),
+        (user_client("gyeonggi.focal"), "withdraw/", {"reason": reason}),
+    ]:
+        response = client.post(f"{url}comments/{comment.pk}/{action}", data)
+        assert response.status_code == 400, action
+        body = response.content.decode()
+        assert any(m in body for m in ("Null characters", "at most 20,000", "This field is required")), action
+    assert db_state() == before
+
+
+def test_bad_round_instructions_are_refused(demo: Declaration, user_client: Any) -> None:
+    """Instructions with NUL or over 20,000 characters: the round is not opened."""
+    before = db_state()
+    for instructions in (corpus.NUL, "x" * 20_001):
+        response = user_client("secretariat").post(
+            f"/d/{demo.slug}/rounds/new/",
+            {
+                "version": demo.versions.get(number=1).pk,
+                "deadline": (timezone.now() + datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+                "time_zone": "UTC",
+                "visibility": "immediate",
+                "parties": [party("gyeonggi").pk],
+                "instructions": instructions,
+            },
+        )
+        assert response.status_code in (200, 400)
+        assert any(m in response.content.decode() for m in ("Null characters", "at most 20,000"))
+    assert db_state() == before
