@@ -255,15 +255,20 @@ def collect(declaration: Declaration, *, with_password_hashes: bool = False) -> 
 
     user_ids: set[int] = set(user_perms.values_list("user_id", flat=True))
     group_ids: set[int] = set(group_perms.values_list("group_id", flat=True))
-    shared_models = [(Party, "parties"), (HistoricalParty, "party_history")]
-    shared_models += [(Membership, "memberships"), (HistoricalMembership, "membership_history")]
+    shared_models: list[tuple[type[models.Model], str]] = [
+        (Party, "parties"),
+        (HistoricalParty, "party_history"),
+        (Membership, "memberships"),
+        (HistoricalMembership, "membership_history"),
+    ]
     tables = [(p.model, p.label) for p in PARTS] + [(m, SHARED[key]) for m, key in shared_models]
     for model, label in tables:
         for attname in _fields_to(model, User):
             user_ids.update(row[attname] for row in records[label] if row[attname] is not None)
         for attname in _fields_to(model, Group):
             group_ids.update(row[attname] for row in records[label] if row[attname] is not None)
-    records[SHARED["groups"]] = list(Group.objects.filter(pk__in=group_ids).order_by("pk").values("id", "name"))
+    groups = Group.objects.filter(pk__in=group_ids).order_by("pk").values_list("id", "name")
+    records[SHARED["groups"]] = [{"id": pk, "name": name} for pk, name in groups]
     # Password hashes stay home unless asked for: an archive travels further than the database.
     fields = [*USER_FIELDS, "password"] if with_password_hashes else USER_FIELDS
     records[SHARED["users"]] = list(User._base_manager.filter(pk__in=user_ids).order_by("pk").values(*fields))
@@ -306,8 +311,11 @@ def export_archive(declaration: Declaration, out: Path, *, with_password_hashes:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    data = out.read_bytes()
-    return ExportResult(path=out, sha256=_sha256(data), size=len(data), manifest=manifest)
+    digest = hashlib.sha256()
+    with out.open("rb") as written:
+        while chunk := written.read(1024 * 1024):
+            digest.update(chunk)
+    return ExportResult(path=out, sha256=digest.hexdigest(), size=out.stat().st_size, manifest=manifest)
 
 
 def _copy_file(

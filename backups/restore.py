@@ -123,6 +123,12 @@ def _restore(archive: Archive, written: list[str]) -> RestoreResult:
     rows = archive.rows("declarations.declaration")
     if len(rows) != 1 or rows[0].get("slug") != slug:
         raise ArchiveError(f"The archive's records do not hold the declaration '{slug}' its manifest names.")
+    unknown = sorted(set(archive.records) - {part.label for part in PARTS} - set(SHARED.values()))
+    if unknown:
+        raise ArchiveError(
+            f"The archive holds the table {unknown[0]}, unknown to this Accord: restore it with the version that "
+            "wrote it (see accord_version in manifest.json)."
+        )
     if Declaration.objects.filter(slug=slug).exists():
         raise ArchiveError(f"A declaration with the slug '{slug}' already exists here; nothing was imported.")
     for part in PARTS:
@@ -211,8 +217,8 @@ def _restore_users(archive: Archive, maps: Maps, files: dict[str, str], result: 
         else:
             # No hash in the archive: the person sets a new password (docs/operations.md, "Backups").
             user.set_unusable_password()
-        (user,) = _insert(User, [user])
-        maps[User][row["id"]] = user.pk
+        (created,) = _insert(User, [user])
+        maps[User][row["id"]] = created.pk
         result.users_created.append(row["username"])
 
 

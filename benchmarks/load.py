@@ -32,18 +32,25 @@ class Figures:
 
 
 def _ms(value: str) -> float:
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    match = re.match(r"([\d.]+)(us|ms|s|m|h)$", value)
+    if match is None:  # wrk prints nothing usable when no request completed
+        return float("inf")
+    number, unit = match.groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}[unit]
 
 
 def run_wrk(name: str, url: str, cookie: str | None) -> Figures:
-    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url]
+    # A 30 s timeout: wrk's default (2 s) would count slow pages as socket errors, not as latency.
+    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--timeout", "30s", "--latency", url]
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    rps_match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    p50_match = re.search(r"50%\s+(\S+)", out)
+    p99_match = re.search(r"99%\s+(\S+)", out)
+    rps = float(rps_match.group(1)) if rps_match else 0.0
+    p50 = _ms(p50_match.group(1)) if p50_match else float("inf")
+    p99 = _ms(p99_match.group(1)) if p99_match else float("inf")
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = int(non2xx.group(1)) if non2xx else 0
@@ -53,7 +60,8 @@ def run_wrk(name: str, url: str, cookie: str | None) -> Figures:
 
 
 def start_gunicorn(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    workers = os.environ.get("BENCH_WORKERS", "4")
+    workers = env.get("BENCH_WORKERS", os.environ.get("BENCH_WORKERS", "2"))
+    threads = env.get("BENCH_THREADS", os.environ.get("BENCH_THREADS", "4"))
     proc = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -65,7 +73,9 @@ def start_gunicorn(env: dict[str, str]) -> subprocess.Popen[bytes]:
             "--worker-class",
             "gthread",
             "--threads",
-            "4",
+            threads,
+            "--timeout",
+            "120",
             "--log-level",
             "warning",
         ],

@@ -79,8 +79,11 @@ def get_round_for(user: User, slug: str, number: int) -> RoundAccess:
     """Load a round of a declaration the user may see; 404 for outsiders and for unknown rounds."""
     declaration = get_declaration_for(user, slug)
     try:
-        round_ = CommentRound.objects.select_related("version", "declaration").get(
-            declaration=declaration, number=number
+        # The snapshot (the whole text) is loaded only where it is read, e.g. the matrix's paragraph numbers.
+        round_ = (
+            CommentRound.objects.select_related("version", "declaration")
+            .defer("version__snapshot")
+            .get(declaration=declaration, number=number)
         )
     except CommentRound.DoesNotExist:
         raise Http404("No such round.") from None

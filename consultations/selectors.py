@@ -62,7 +62,12 @@ def reflected_in(comments: Sequence[Comment], versions: Sequence[DeclarationVers
         return {}
     if versions is None:
         declaration_ids = {c.round.declaration_id for c in comments}
-        versions = list(DeclarationVersion.objects.filter(declaration_id__in=declaration_ids).order_by("number"))
+        # Only what the comparison below reads: each snapshot is the whole text (~1 MB at UN scale).
+        versions = list(
+            DeclarationVersion.objects.filter(declaration_id__in=declaration_ids)
+            .only("id", "declaration_id", "number", "published_at")
+            .order_by("number")
+        )
     result: dict[int, int] = {}
     for comment in comments:
         if not comment.is_reflected:
@@ -97,6 +102,9 @@ def round_comments(qs: QuerySet[Comment]) -> list[Comment]:
             "disposed_by",
         )
         .prefetch_related("replies__author", "replies__party")
+        # The version's snapshot is the whole text (~1 MB at UN scale): joined into every comment row it
+        # made the 2,500-comment matrix take ~50 s. Pages here only need the version's number.
+        .defer("round__version__snapshot")
         .order_by("number", "created_at", "id")
     )
 

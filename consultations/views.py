@@ -54,7 +54,8 @@ def _require_secretariat(access: RoundAccess) -> None:
 def round_list(request: HttpRequest, slug: str) -> HttpResponse:
     declaration = get_declaration_for(request.user, slug)
     access = access_for(request.user, declaration)
-    rounds = list(declaration.comment_rounds.select_related("version").order_by("-number"))
+    # Without the snapshots: the list shows version numbers, not the text (~1 MB per version at UN scale).
+    rounds = list(declaration.comment_rounds.select_related("version").defer("version__snapshot").order_by("-number"))
     return render(
         request,
         "consultations/round_list.html",

@@ -203,6 +203,11 @@ class DeclarationVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["declaration", "number"], name="version_unique_number"),
             models.CheckConstraint(condition=models.Q(number__gte=1), name="version_number_positive"),
+            # Security review: "exactly one final text per declaration" (the one being signed) was kept
+            # only by signing's _make_final; the database now refuses a second final version.
+            models.UniqueConstraint(
+                fields=["declaration"], condition=models.Q(is_final=True), name="version_one_final_per_declaration"
+            ),
         ]
         get_latest_by = "number"
         verbose_name = _("version")

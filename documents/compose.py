@@ -11,34 +11,60 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, Final
 
 from django.template.loader import render_to_string
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from .content import DocumentData, PartyEntry
 from .labels import label, labels, language_name, long_date
 from .pdfa_check import pdfa3b_problems
-from .rendering import Attachment, render_pdf
+from .rendering import FONT_DIR, Attachment, render_pdf
 from .sealing import PreloadedKeySigner, load_seal_signer, seal_pdf
 
 TEMPLATE: Final = "documents/pdf/declaration.html"
 # Printed 15 mm high: 180 px is 300 dpi. Stored images are up to 1200 by 400.
 PRINT_IMAGE_BOX: Final = (540, 180)
+MAX_TITLE_PARTIES: Final = 30
 
 
 class ArchivalCheckError(RuntimeError):
     """The sealed file lost a PDF/A-3b property; it must not be issued."""
 
 
+# Stored signatures are already clean PNGs of at most 1200 by 400 (signatories.signing.images);
+# a drawn line is a few KB and goes into the PDF as it is. Only heavy ones (photos of a
+# signature) are scaled down, so 14 signatures stay far below the 1 MB budget.
+PASS_THROUGH_BYTES: Final = 60_000
+
+
 def print_image(png: bytes) -> str:
-    """A stored signature PNG scaled for print, as a data: URL (nothing is fetched)."""
-    with Image.open(io.BytesIO(png)) as image:
-        image.load()
-        picture = image.convert("RGBA")
-    picture.thumbnail(PRINT_IMAGE_BOX)
+    """A stored signature PNG for print, as a data: URL (nothing is fetched while rendering)."""
+    if len(png) > PASS_THROUGH_BYTES:
+        with Image.open(io.BytesIO(png)) as image:
+            image.load()
+            picture = image.convert("RGBA")
+        picture.thumbnail(PRINT_IMAGE_BOX)
+        out = io.BytesIO()
+        picture.save(out, format="PNG", compress_level=6)
+        png = out.getvalue()
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+@cache
+def watermark_image(text: str) -> str:
+    """The draft watermark as a light grey PNG (data: URL).
+
+    An image, not text: rotated watermark glyphs would be interleaved with the clause text by
+    pdftotext, search and copy-paste. Drawn with the vendored Nanum Gothic Bold.
+    """
+    font = ImageFont.truetype(str(FONT_DIR / "NanumGothicBold.ttf"), 160)
+    left, top, right, bottom = font.getbbox(text)
+    image = Image.new("RGBA", (right - left + 40, bottom - top + 40), (255, 255, 255, 0))
+    ImageDraw.Draw(image).text((20 - left, 20 - top), text, font=font, fill=(228, 228, 228, 255))
     out = io.BytesIO()
-    picture.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
@@ -155,9 +181,13 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
             list(dict.fromkeys(f"{label('version', code, n=data.version_number)}" for code in langs))
         )
         + f" · {data.version_label}",
-        "watermark": label("draft_watermark", first, n=data.version_number) if data.watermarked else "",
+        "watermark": (
+            watermark_image(label("draft_watermark", first, n=data.version_number)) if data.watermarked else ""
+        ),
         "dates": list(dict.fromkeys(long_date(data.issued_on, code) for code in langs)),
-        "parties": [_party_name(p, langs) for p in data.parties],
+        # A long list of parties would fill pages before the text; they are on the signature pages.
+        "parties": [_party_name(p, langs) for p in data.parties] if len(data.parties) <= MAX_TITLE_PARTIES else [],
+        "party_count": lab("party_count", n=len(data.parties)) if len(data.parties) > MAX_TITLE_PARTIES else "",
         "parties_label": lab("parties" if data.kind == "submission" else "participants"),
         "language_names": [language_name(code, code) for code in langs],
         "languages_label": _joined([language_name(code, first) for code in langs]),

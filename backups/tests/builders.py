@@ -168,8 +168,10 @@ def fingerprint(slug: str) -> dict[str, Any]:
     files = {}
     for part in PARTS:
         for file_field in _file_fields(part.model):
-            for name in part.queryset(declaration).exclude(**{file_field.attname: ""}).values_list(
-                file_field.attname, flat=True
+            for name in (
+                part.queryset(declaration)
+                .exclude(**{file_field.attname: ""})
+                .values_list(file_field.attname, flat=True)
             ):
                 with default_storage.open(name, "rb") as handle:
                     files[name] = handle.read()
@@ -201,9 +203,7 @@ def fingerprint(slug: str) -> dict[str, Any]:
         "memberships": sorted(
             (m.user.username, m.party.key, m.role, m.created_at) for m in Membership.objects.filter(party__in=parties)
         ),
-        "party_groups": sorted(
-            (u.username, g.name) for u in people for g in u.groups.filter(party__isnull=False)
-        ),
+        "party_groups": sorted((u.username, g.name) for u in people for g in u.groups.filter(party__isnull=False)),
         "users": sorted(people.values_list("username", "first_name", "last_name", "email", "date_joined")),
         "user_perms": sorted(
             DeclarationUserObjectPermission.objects.filter(content_object=declaration).values_list(
@@ -239,3 +239,13 @@ def rewrite(archive: Path, changes: dict[str, bytes], *, manifest: bool = False)
 
 def media_files(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in Path(root).rglob("*") if p.is_file())
+
+
+def signed_demo() -> Declaration:
+    """The demo with signing open: one drawn signature and one paper scan (files and audit entries)."""
+    declaration = seed_demo(create_users=True)
+    signing = open_signing(declaration)
+    designate(signing, "gyeonggi")
+    sign(signing, "gyeonggi")
+    record_paper(signing, "kyoto")
+    return declaration

@@ -10,7 +10,7 @@ import pytest
 from declarations.models import ClauseText, Declaration
 from declarations.services import version_publish
 from documents import services
-from documents.compose import ArchivalCheckError
+from documents.compose import ArchivalCheckError, document_context
 from documents.models import ExportJob, IssuedDocument, Kind, Layout
 from documents.selectors import document_data
 from signatories.signing import services as signing_services
@@ -108,7 +108,19 @@ def test_version_pdf_prints_the_frozen_text_with_a_draft_watermark(demo: Declara
         text = " ".join(pdftotext(handle.read(), tmp_path).split())
     assert " ".join(published_text.split()) in text
     assert "must not appear" not in text
-    assert "Draft — version 1" in text
+    assert "Draft" in text  # "Draft for consultation" on the title page
+    assert "Draft — version 1" not in text  # the watermark is an image: it never mixes into the text
+
+
+def test_only_versions_that_are_not_final_are_watermarked(demo: Declaration) -> None:
+    """A draft version carries the "Draft — version N" watermark; the final text does not."""
+    version = demo.versions.get()
+    data = document_data(version=version, kind=Kind.DRAFT, languages=["en"], layout=Layout.SINGLE)
+    assert data.watermarked and document_context(data, {})["watermark"].startswith("data:image/png;base64,")
+    sign_manifesto(demo)
+    version.refresh_from_db()
+    final = document_data(version=version, kind=Kind.DRAFT, languages=["en"], layout=Layout.SINGLE)
+    assert version.is_final and not final.watermarked and document_context(final, {})["watermark"] == ""
 
 
 def test_superseded_signatures_are_never_printed(demo: Declaration) -> None:

@@ -6,12 +6,14 @@ import base64
 import binascii
 import hashlib
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 MAX_IMAGE_BYTES = 1024 * 1024
 MAX_SCAN_BYTES = 10 * 1024 * 1024
@@ -23,6 +25,19 @@ MAX_SOURCE_PIXELS = 40_000_000
 
 class ImageError(Exception):
     """The file is not an acceptable image or scan; the message is for the user."""
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Security review: WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import, which
+    made truncated uploads decode "successfully" (padded with grey) in every process that can render
+    PDFs. Untrusted files are decoded strictly; the flag is restored for WeasyPrint afterwards."""
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def _read_limited(file: UploadedFile, limit: int) -> bytes:
@@ -39,7 +54,7 @@ def clean_signature_image(data: bytes) -> ContentFile[bytes]:
     if len(data) > MAX_IMAGE_BYTES:
         raise ImageError(_("The image is too large (at most 1 MB)."))
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with _strict_decoding(), Image.open(io.BytesIO(data)) as probe:
             if probe.format not in ("PNG", "JPEG"):
                 raise ImageError(_("The signature must be a PNG or JPEG image."))
             width, height = probe.size
@@ -96,7 +111,7 @@ def clean_scan(file: UploadedFile) -> Scan:
             raise ImageError(_("The PDF file is incomplete."))
     else:
         try:
-            with Image.open(io.BytesIO(data)) as probe:
+            with _strict_decoding(), Image.open(io.BytesIO(data)) as probe:
                 if probe.size[0] * probe.size[1] > MAX_SOURCE_PIXELS:
                     raise ImageError(_("The image has too many pixels."))
                 probe.verify()

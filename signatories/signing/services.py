@@ -94,7 +94,8 @@ def _clean_reason(reason: str) -> str:
     # Security review: the forms refuse NUL, other callers reached PostgreSQL with it (a 500).
     if "\x00" in reason:
         raise SigningError(_("The text contains a NUL character."))
-    reason = reason.replace("\r\n", "\n").strip()
+    # A lone CR is a line break too (as in every other service), so stored text and pages agree.
+    reason = reason.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(reason) > MAX_REASON_LENGTH:
         raise SigningError(_("A reason may have at most %(n)s characters.") % {"n": MAX_REASON_LENGTH})
     return reason

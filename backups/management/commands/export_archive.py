@@ -36,5 +36,6 @@ class Command(BaseCommand):
         rows = sum(result.manifest["records"][part.label] for part in PARTS)
         files = sum(1 for name in result.manifest["members"] if name.startswith("files/"))
         self.stdout.write(
-            f"Wrote {result.path}: {rows} rows of the declaration, {files} files, {result.size} bytes, SHA-256 {result.sha256}"
+            f"Wrote {result.path}: {rows} rows of the declaration, {files} files, {result.size} bytes, "
+            f"SHA-256 {result.sha256}"
         )

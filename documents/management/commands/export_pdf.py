@@ -19,9 +19,15 @@ class Command(BaseCommand):
         "the PDF of a published version. The same request gives back the same registered file."
     )
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        # `--version N` names a published version here, not Django's own version.
+        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug")
-        parser.add_argument("--version", type=int, help="a published version number (default: see above)")
+        parser.add_argument(
+            "--version", type=int, dest="version_number", help="a published version number (default: see above)"
+        )
         parser.add_argument("--languages", help="comma-separated, e.g. en,ko (default: the first two)")
         parser.add_argument("--layout", choices=[Layout.SIDE_BY_SIDE, Layout.SEQUENTIAL])
         parser.add_argument("--out", required=True, help="file to write")
@@ -31,10 +37,10 @@ class Command(BaseCommand):
         if declaration is None:
             raise CommandError(f"No declaration with slug {options['slug']!r}.")
         signing = selectors.submission_signing(declaration)
-        if options["version"] is not None:
-            version = declaration.versions.filter(number=options["version"]).first()
+        if options["version_number"] is not None:
+            version = declaration.versions.filter(number=options["version_number"]).first()
             if version is None:
-                raise CommandError(f"{declaration.slug} has no version {options['version']}.")
+                raise CommandError(f"{declaration.slug} has no version {options['version_number']}.")
             kind = Kind.SUBMISSION if signing is not None and signing.version_id == version.pk else Kind.DRAFT
         elif signing is not None:
             version, kind = signing.version, Kind.SUBMISSION
