@@ -86,7 +86,7 @@ def start_gunicorn(env: dict[str, str]) -> subprocess.Popen[bytes]:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz/", timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz/", timeout=2) as response:
                 if response.status == 200:
                     return proc
         except OSError:

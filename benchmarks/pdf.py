@@ -79,7 +79,12 @@ def document(signatories: int) -> tuple[DocumentData, dict[str, bytes]]:
         at = now + timedelta(minutes=index)
         signatures.append(
             SignatureEntry(
-                party, f"Signatory {index + 1} 서명인", "Minister for Digital Affairs · 디지털 장관", "", "drawn", at,
+                party,
+                f"Signatory {index + 1} 서명인",
+                "Minister for Digital Affairs · 디지털 장관",
+                "",
+                "drawn",
+                at,
                 image_name=name,
             )
         )

@@ -117,7 +117,9 @@ def prepare(env: dict[str, str], *, reset: bool) -> None:
         # See benchmarks/staticfiles.py: the production storage refuses a vendored file today.
         print("WARNING: production collectstatic failed:", result.stderr.strip().splitlines()[-1][:200])
         print("         collecting with benchmarks.staticfiles.ManifestWithoutSourceMaps instead")
-        _check(_manage(env, "collectstatic", "--noinput", "-v0", settings="benchmarks.collect_settings"), "collectstatic")
+        _check(
+            _manage(env, "collectstatic", "--noinput", "-v0", settings="benchmarks.collect_settings"), "collectstatic"
+        )
 
 
 # --- in-process timings -----------------------------------------------------------------------
@@ -166,7 +168,7 @@ def engine_timings(args: argparse.Namespace) -> list[Result]:
     print(f"  redline: {wall:.3f} s", flush=True)
     results.append(
         Result(
-            f"redline v{first_number}→v{last_number}, 400 clauses × 6 languages",
+            f"redline v{first_number}→v{last_number}, 400 clauses x 6 languages",
             f"{wall * 1000:.0f} ms (CPU {cpu * 1000:.0f} ms)",
             f"< {REDLINE_MAX_S * 1000:.0f} ms",
             wall < REDLINE_MAX_S,
@@ -221,7 +223,9 @@ def pdf_timing(args: argparse.Namespace, *, repeat: int, last_number: int | None
         def issue() -> None:
             # document_issue() would return the PDF already registered for the same inputs, so the
             # benchmark runs what it runs on a miss: read everything, render, check, seal.
-            data = doc_selectors.document_data(version=version, kind=Kind.SUBMISSION, languages=languages, layout=layout)
+            data = doc_selectors.document_data(
+                version=version, kind=Kind.SUBMISSION, languages=languages, layout=layout
+            )
             pdf = produce_pdf(data, images=doc_selectors.signature_images(data), signer=signer)
             pages.append(pdf.count(b"/Type /Page\n") or pdf.count(b"/Type/Page"))
 
@@ -301,15 +305,17 @@ def run_pages(args: argparse.Namespace, env: dict[str, str]) -> list[Result]:
         # Warm every worker: templates compiled, connections open, caches filled.
         for url in ["/healthz/", *urls.values()]:
             for _ in range(args.workers * args.threads):
-                request = urllib.request.Request(origin + url, headers={"Cookie": cookie})
+                request = urllib.request.Request(origin + url, headers={"Cookie": cookie})  # noqa: S310 - our own server
                 with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - our own server
                     response.read()
         bare_before = load.run_wrk("bare view /healthz/", origin + "/healthz/", None)
         print(f"  {bare_before.name}: {_figures(bare_before)}", flush=True)
         figures = {}
         for name, url in urls.items():
+            drain(origin)
             figures[name] = load.run_wrk(name, origin + url, cookie)
             print(f"  {name}: {_figures(figures[name])}", flush=True)
+        drain(origin)
         bare_after = load.run_wrk("bare view /healthz/ (again)", origin + "/healthz/", None)
         peak = load.worker_peak_rss_mb(proc)
     finally:
@@ -331,9 +337,26 @@ def run_pages(args: argparse.Namespace, env: dict[str, str]) -> list[Result]:
             budget = f"p99 < {PAGE_MAX_P99_MS:.0f} ms, no errors"
         results.append(Result(name, text, budget, ok))
     results.append(
-        Result("gunicorn worker peak memory (VmHWM)", f"{peak:.0f} MB", f"< {WORKER_MAX_RSS_MB:.0f} MB", peak < WORKER_MAX_RSS_MB)
+        Result(
+            "gunicorn worker peak memory (VmHWM)",
+            f"{peak:.0f} MB",
+            f"< {WORKER_MAX_RSS_MB:.0f} MB",
+            peak < WORKER_MAX_RSS_MB,
+        )
     )
     return results
+
+
+def drain(origin: str, *, limit_s: float = 120.0) -> None:
+    """Wait until requests left queued by the previous wrk run are served (wrk stops, gunicorn does not)."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        with urllib.request.urlopen(origin + "/healthz/", timeout=limit_s) as response:  # noqa: S310 - our server
+            response.read()
+        if time.perf_counter() - started < 0.05:
+            return
+        time.sleep(0.2)
 
 
 def _figures(fig: object) -> str:
@@ -346,7 +369,11 @@ def _figures(fig: object) -> str:
 
 def machine() -> str:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
         platform.processor(),
     )
     mem_kb = next(
@@ -370,7 +397,10 @@ def main(argv: list[str] | None = None) -> int:
     args.secret_key = secrets.token_urlsafe(50)
 
     print(f"Accord benchmark — {machine()}")
-    print(f"gunicorn: {args.workers} workers × {args.threads} threads (gthread); wrk: 2 threads, 16 connections, {args.duration}")
+    print(
+        f"gunicorn: {args.workers} workers x {args.threads} threads (gthread); "
+        f"wrk: 2 threads, 16 connections, {args.duration}"
+    )
     with tempfile.TemporaryDirectory(prefix="accord-static-") as static_root:
         env = _env(args, static_root)
         os.environ.update(env)

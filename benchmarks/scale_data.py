@@ -44,19 +44,21 @@ SLUG = "un-scale-declaration"
 SMALL_SLUG = "un-scale-small"
 LANGUAGES = ["en", "fr", "es", "ar", "zh", "ru"]
 
-WORDS = {
+_PHRASES = {
     "en": "states shall cooperate to ensure that artificial intelligence systems are safe secure trustworthy and "
-    "respect human rights including privacy and equality before the law while promoting innovation".split(),
+    "respect human rights including privacy and equality before the law while promoting innovation",
     "fr": "les états coopèrent afin que les systèmes d'intelligence artificielle soient sûrs fiables et respectueux "
-    "des droits humains notamment la vie privée et l'égalité devant la loi tout en favorisant l'innovation".split(),
+    "des droits humains notamment la vie privée et l'égalité devant la loi tout en favorisant l'innovation",
     "es": "los estados cooperarán para garantizar que los sistemas de inteligencia artificial sean seguros fiables y "
-    "respetuosos de los derechos humanos incluida la privacidad y la igualdad ante la ley".split(),
+    "respetuosos de los derechos humanos incluida la privacidad y la igualdad ante la ley",
     "ar": "تتعاون الدول لضمان أن تكون أنظمة الذكاء الاصطناعي آمنة وموثوقة وتحترم حقوق الإنسان بما في ذلك الخصوصية "
-    "والمساواة أمام القانون مع تعزيز الابتكار".split(),
-    "zh": list("各国应开展合作确保人工智能系统安全可靠值得信赖并尊重人权包括隐私和法律面前人人平等同时促进创新"),
+    "والمساواة أمام القانون مع تعزيز الابتكار",
     "ru": "государства сотрудничают чтобы системы искусственного интеллекта были безопасными надежными и уважали "
-    "права человека включая неприкосновенность частной жизни и равенство перед законом".split(),
+    "права человека включая неприкосновенность частной жизни и равенство перед законом",
 }
+# Words to draw from; Chinese is drawn character by character.
+WORDS: dict[str, list[str]] = {language: phrase.split(" ") for language, phrase in _PHRASES.items()}
+WORDS["zh"] = list("各国应开展合作确保人工智能系统安全可靠值得信赖并尊重人权包括隐私和法律面前人人平等同时促进创新")
 
 DISPOSITION_REASONS = {
     Comment.Disposition.ACCEPTED: "Accepted: the clause will read as proposed in the next version.",
@@ -137,12 +139,10 @@ def build(size: ScaleSize = FULL, *, slug: str = SLUG, seed: int = 193, log: boo
 
 
 @transaction.atomic
-def build_declaration(
-    size: ScaleSize, *, slug: str = SLUG, seed: int = 193, on_step: object = None
-) -> Declaration:
+def build_declaration(size: ScaleSize, *, slug: str = SLUG, seed: int = 193, on_step: object = None) -> Declaration:
     """The declaration with its parties, users, text, published versions and comment rounds."""
     say = on_step if callable(on_step) else (lambda message: None)
-    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not security
+    rng = random.Random(seed)
     User = get_user_model()
     password = make_password(None)  # unusable: see the module docstring
     secretariat, _ = User.objects.get_or_create(
@@ -242,7 +242,7 @@ def build_declaration(
     clauses = list(Clause.objects.filter(declaration=declaration).order_by("section__position", "position"))
     texts = [ClauseText(clause=c, language=lang, text=clause_text(rng, lang)) for c in clauses for lang in LANGUAGES]
     bulk_create_with_history(texts, ClauseText, batch_size=500, default_change_reason="Generated at scale")
-    say(f"{len(sections)} sections, {len(clauses)} clauses × {len(LANGUAGES)} languages")
+    say(f"{len(sections)} sections, {len(clauses)} clauses x {len(LANGUAGES)} languages")
 
     round_versions = _round_versions(size)
     per_round = _split(size.comments, len(round_versions))
@@ -258,7 +258,11 @@ def build_declaration(
                 row.updated_at = timezone.now()
                 row._change_reason = "Redrafted after the comment round"  # type: ignore[attr-defined]
             bulk_update_with_history(
-                rows, ClauseText, ["text", "revision", "updated_by", "updated_at"], batch_size=500, default_user=secretariat
+                rows,
+                ClauseText,
+                ["text", "revision", "updated_by", "updated_at"],
+                batch_size=500,
+                default_user=secretariat,
             )
         version = version_publish(declaration=declaration, label=f"Draft {number}", note="", by=secretariat)
         if number in round_versions:

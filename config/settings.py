@@ -244,8 +244,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The secretariat's sealing certificate for exported PDFs (see docs/pdf.md).
 ACCORD_SEAL_KEY_FILE = env_str("ACCORD_SEAL_KEY_FILE", str(VAR_DIR / "seal" / "seal-key.pem"))
 ACCORD_SEAL_CERT_FILE = env_str("ACCORD_SEAL_CERT_FILE", str(VAR_DIR / "seal" / "seal-cert.pem"))
+ACCORD_SEAL_KEY_PASSWORD = env_str("ACCORD_SEAL_KEY_PASSWORD") or None
 ACCORD_SEAL_PKCS12_FILE = env_str("ACCORD_SEAL_PKCS12_FILE")
-ACCORD_SEAL_PKCS12_PASSWORD = env_str("ACCORD_SEAL_PKCS12_PASSWORD")
+ACCORD_SEAL_PKCS12_PASSWORD = env_str("ACCORD_SEAL_PKCS12_PASSWORD") or None
+# Earlier seal certificates, so documents sealed before a key rotation still verify.
+ACCORD_SEAL_TRUSTED_CERT_FILES = env_list("ACCORD_SEAL_TRUSTED_CERT_FILES")
 
 LOGGING = {
     "version": 1,

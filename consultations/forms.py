@@ -22,7 +22,9 @@ TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
 
 
 class RoundForm(forms.Form):
-    version = forms.ModelChoiceField(queryset=DeclarationVersion.objects.none(), label=_("Version to comment on"))
+    version = forms.ModelChoiceField(
+        queryset=DeclarationVersion.objects.none(), label=_("Version to comment on"), empty_label=_("— Choose —")
+    )
     deadline = forms.DateTimeField(
         label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from copy import copy
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -76,19 +77,23 @@ def matrix_rows(round: CommentRound) -> list[MatrixRow]:
     comments = round_comments(Comment.objects.filter(round=round).exclude(status=Comment.Status.DRAFT))
     paragraphs = paragraph_numbers(round.version)
     where = reflected_in(comments)
+    # Labels translated once per export, not once per row (get_FOO_display cost ~0.4 s per 2,500 rows).
+    kinds = {value: str(label) for value, label in Comment.Kind.choices}
+    dispositions = {value: str(label) for value, label in Comment.Disposition.choices}
+    withdrawn = _("Withdrawn by the party")
     rows = []
     for c in comments:
         if c.status == Comment.Status.WITHDRAWN:
-            disposition, reason = _("Withdrawn by the party"), c.withdrawal_reason
+            disposition, reason = withdrawn, c.withdrawal_reason
         else:
-            disposition, reason = (str(c.get_disposition_display()) if c.disposition else ""), c.disposition_reason
+            disposition, reason = dispositions.get(c.disposition, ""), c.disposition_reason
         rows.append(
             MatrixRow(
                 number=c.number,
                 party=c.party.display_name("en"),
                 clause=clause_reference(c),
                 paragraph=paragraphs.get(c.clause.key) if c.clause_id else None,  # type: ignore[union-attr]
-                kind=str(c.get_kind_display()),
+                kind=kinds.get(c.kind, c.kind),
                 language=c.language,
                 comment=c.text,
                 proposed=c.proposed_text,
@@ -111,15 +116,22 @@ def matrix_xlsx(round: CommentRound) -> bytes:
         cell.font = Font(bold=True)
     for row in matrix_rows(round):
         sheet.append(row.cells())
+    body_style = None
     for row_cells in sheet.iter_rows(min_row=2):
         for cell in row_cells:
+            # Every body cell has the same style: set it once through openpyxl's style registry, then copy
+            # the resulting style array (setting `alignment` per cell cost ~2.5 s per 2,500 comments).
+            if body_style is None:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                body_style = copy(cell._style)
+            else:
+                cell._style = copy(body_style)
             if isinstance(cell.value, str):
                 # openpyxl stores a leading "=" as a formula: force text, and mark it the way Excel marks a
                 # typed apostrophe (quotePrefix), so the cell shows the exact text and never calculates.
                 cell.data_type = "s"
                 if cell.value.startswith(FORMULA_PREFIXES):
                     cell.quotePrefix = True
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
     widths = [6, 24, 22, 10, 14, 9, 50, 50, 22, 40, 10]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width

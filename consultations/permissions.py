@@ -133,6 +133,9 @@ def get_comment_for(user: User, slug: str, number: int, comment_id: int) -> tupl
         )
     except Comment.DoesNotExist:
         raise Http404("No such comment.") from None
+    # The comment is in this round (visible_comments filters on it): reuse the loaded round and its
+    # version rather than fetching them again, the version with its whole-text snapshot.
+    comment.round = access.round  # type: ignore[assignment]
     return access, comment
 
 

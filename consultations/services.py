@@ -164,7 +164,7 @@ def round_open(
             number=number,
             deadline=deadline,
             visibility=visibility,
-            instructions=_clean(instructions, what="instructions"),
+            instructions=_clean(instructions, what=_("instructions")),
             opened_at=now,
             opened_by=by,
         )
@@ -193,7 +193,7 @@ def round_close(
         _require_open(locked, now)
         locked.closed_at = now
         locked.closed_by = by
-        locked.close_reason = _clean(reason, what="reason")
+        locked.close_reason = _clean(reason, what=_("reason"))
         locked._change_reason = "Closed early"  # type: ignore[attr-defined]
         locked.save(update_fields=["closed_at", "closed_by", "close_reason"])
         if locked.declaration.status == Declaration.Status.CONSULTATION:
@@ -242,7 +242,7 @@ def _fill(
     if kind == Comment.Kind.PROPOSED_TEXT:
         if clause is None:
             raise ConsultationError(_("Proposed text replaces one clause: choose the clause."))
-        proposed = _clean(proposed_text, what="proposed text", required=True)
+        proposed = _clean(proposed_text, what=_("proposed text"), required=True)
         current = ClauseText.objects.filter(clause=clause, language=language).first()
         # The proposal is written against the live draft, which is what applying it will edit.
         comment.base_text = current.text if current else ""
@@ -250,9 +250,9 @@ def _fill(
         if proposed == comment.base_text:
             raise ConsultationError(_("The proposed text is the same as the clause text."))
         comment.proposed_text = proposed
-        comment.text = _clean(text, what="explanation")
+        comment.text = _clean(text, what=_("explanation"))
     else:
-        comment.text = _clean(text, what="comment", required=True)
+        comment.text = _clean(text, what=_("comment"), required=True)
         comment.proposed_text, comment.base_text, comment.base_revision = "", "", None
 
 
@@ -417,7 +417,7 @@ def comment_withdraw(
 ) -> Comment:
     """The focal point withdraws a submitted comment while the round is open; it stays on the record."""
     now = _now(now)
-    reason = _clean(reason, what="reason for withdrawing", required=True)
+    reason = _clean(reason, what=_("reason for withdrawing"), required=True)
     _require_role(
         by, comment.party, (Membership.Role.FOCAL_POINT,), _("Only the party's focal point can withdraw its comments.")
     )
@@ -458,7 +458,7 @@ def comment_dispose(
     with "accepted with modification" it writes `text` (the secretariat's merge) against `base_revision`.
     """
     now = _now(now)
-    reason = _clean(reason, what="reason", required=True)
+    reason = _clean(reason, what=_("reason"), required=True)
     if disposition not in Comment.Disposition.values:
         raise ConsultationError(_("Choose a disposition."))
     _require_secretariat(by, comment.round.declaration)
@@ -526,7 +526,7 @@ def comment_reply(
     *, comment: Comment, text: str, by: AbstractBaseUser, now: datetime.datetime | None = None
 ) -> CommentReply:
     """Add to the thread between the secretariat and the commenting party, and tell the other side."""
-    text = _clean(text, what="reply", required=True)
+    text = _clean(text, what=_("reply"), required=True)
     declaration = comment.round.declaration
     is_secretariat = by.has_perm("declarations.edit_declaration", declaration)
     in_party = bool(_roles(by, comment.party))

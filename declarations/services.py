@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 from simple_history.utils import bulk_create_with_history
 
@@ -35,7 +36,7 @@ def declaration_import(*, data: Snapshot | Any, by: AbstractBaseUser | None, slu
     languages: list[str] = list(data["languages"])
     with transaction.atomic():
         if Declaration.objects.filter(slug=slug).exists():
-            raise DeclarationError(f"A declaration with the slug '{slug}' already exists.")
+            raise DeclarationError(_("A declaration with the slug “%(slug)s” already exists.") % {"slug": slug})
         declaration = Declaration(
             slug=slug,
             title=data["title"],
@@ -126,7 +127,8 @@ def declaration_set_status(
         if not locked.can_move_to(status):
             target = Declaration.Status(status).label
             raise DeclarationError(
-                f"A declaration in status '{locked.get_status_display()}' cannot move to '{target}'."
+                _("A declaration in status “%(status)s” cannot move to “%(target)s”.")
+                % {"status": locked.get_status_display(), "target": target}
             )
         locked.status = status
         locked._change_reason = reason or f"Status: {status}"  # type: ignore[attr-defined]
@@ -140,20 +142,20 @@ def version_publish(
     """Freeze the whole current text, every language, as the next numbered version."""
     label = label.strip()
     if not label:
-        raise DeclarationError("A version needs a label, e.g. “Draft 28/08/2024”.")
+        raise DeclarationError(_("A version needs a label, e.g. “Draft 28/08/2024”."))
     # Security review: the form checked these, other callers did not (NUL or an over-long label is a
     # database error on PostgreSQL, and the note had no limit at all).
     if "\x00" in label or "\x00" in note:
-        raise DeclarationError("The label or note contains a NUL character.")
+        raise DeclarationError(_("The label or note contains a NUL character."))
     if len(label) > MAX_LABEL_LENGTH:
-        raise DeclarationError(f"A version label may have at most {MAX_LABEL_LENGTH} characters.")
+        raise DeclarationError(_("A version label may have at most %(n)d characters.") % {"n": MAX_LABEL_LENGTH})
     if len(note) > MAX_TEXT_LENGTH:
-        raise DeclarationError(f"A version note may have at most {MAX_TEXT_LENGTH:,} characters.")
+        raise DeclarationError(_("A version note may have at most %(n)s characters.") % {"n": f"{MAX_TEXT_LENGTH:,}"})
     with transaction.atomic():
         # Lock the declaration so two publishers cannot take the same number.
         locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
         if locked.status in (Declaration.Status.SIGNED, Declaration.Status.WITHDRAWN):
-            raise DeclarationError("A signed or withdrawn declaration cannot get a new version.")
+            raise DeclarationError(_("A signed or withdrawn declaration cannot get a new version."))
         last = locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
         snapshot = declaration_snapshot(locked)
         version = DeclarationVersion.objects.create(
@@ -191,26 +193,26 @@ class EditConflict(DeclarationError):
 
 def _check_editable(declaration: Declaration) -> None:
     if declaration.status in LOCKED_STATUSES:
-        raise DeclarationError("A signed or withdrawn declaration can no longer be edited.")
+        raise DeclarationError(_("A signed or withdrawn declaration can no longer be edited."))
 
 
 def _clean_text(text: str) -> str:
     if "\x00" in text:
-        raise DeclarationError("The text contains a NUL character.")
+        raise DeclarationError(_("The text contains a NUL character."))
     # Browsers send CRLF from textareas; storing LF keeps hashes and redlines stable.
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(text) > MAX_TEXT_LENGTH:
-        raise DeclarationError(f"A clause text may have at most {MAX_TEXT_LENGTH:,} characters.")
+        raise DeclarationError(_("A clause text may have at most %(n)s characters.") % {"n": f"{MAX_TEXT_LENGTH:,}"})
     return text
 
 
 def _clean_heading(text: str) -> str:
     # Security review: headings used to be cut at 500 characters without a word; refuse instead.
     if "\x00" in text:
-        raise DeclarationError("The heading contains a NUL character.")
+        raise DeclarationError(_("The heading contains a NUL character."))
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(text) > MAX_HEADING_LENGTH:
-        raise DeclarationError(f"A heading may have at most {MAX_HEADING_LENGTH} characters.")
+        raise DeclarationError(_("A heading may have at most %(n)d characters.") % {"n": MAX_HEADING_LENGTH})
     return text
 
 
@@ -233,17 +235,19 @@ def clause_text_update(
         declaration = locked_clause.declaration
         _check_editable(declaration)
         if language not in declaration.languages:
-            raise DeclarationError(f"The language '{language}' is not a language of this declaration.")
+            raise DeclarationError(
+                _("“%(language)s” is not a language of this declaration.") % {"language": language}
+            )
         if locked_clause.deleted_at is not None:
-            raise DeclarationError("This clause has been deleted; restore it before editing.")
+            raise DeclarationError(_("This clause has been deleted; restore it before editing."))
         if not text and language == declaration.source_language:
-            raise DeclarationError("The text in the source language cannot be empty.")
+            raise DeclarationError(_("The text in the source language cannot be empty."))
         texts = {t.language: t for t in ClauseText.objects.select_for_update().filter(clause=locked_clause)}
         current = texts.get(language)
         current_revision = current.revision if current else 0
         if base_revision != current_revision:
             if current is None:  # pragma: no cover - a missing row has revision 0 by definition
-                raise DeclarationError("This text does not exist yet.")
+                raise DeclarationError(_("This text does not exist yet."))
             raise EditConflict(current=current, base_revision=base_revision)
         if current is not None and current.text == text:
             return current
@@ -277,7 +281,7 @@ def clause_translation_confirm(*, clause: Clause, language: str, by: User, reaso
         try:
             item = ClauseText.objects.select_for_update().get(clause=locked_clause, language=language)
         except ClauseText.DoesNotExist:
-            raise DeclarationError("There is no text in this language to confirm.") from None
+            raise DeclarationError(_("There is no text in this language to confirm.")) from None
         if not item.needs_review:
             return item
         item.needs_review = False
@@ -325,16 +329,18 @@ def clause_add(
         declaration = locked.declaration
         _check_editable(declaration)
         if locked.deleted_at is not None:
-            raise DeclarationError("This section has been deleted; restore it before adding clauses.")
+            raise DeclarationError(_("This section has been deleted; restore it before adding clauses."))
         cleaned = {lang: _clean_text(texts.get(lang, "")) for lang in declaration.languages}
         unknown = set(texts) - set(declaration.languages)
         if unknown:
-            raise DeclarationError(f"Not a language of this declaration: {', '.join(sorted(unknown))}.")
+            raise DeclarationError(
+                _("Not a language of this declaration: %(languages)s.") % {"languages": ", ".join(sorted(unknown))}
+            )
         if not cleaned[declaration.source_language]:
-            raise DeclarationError("The text in the source language cannot be empty.")
+            raise DeclarationError(_("The text in the source language cannot be empty."))
         if key:
             if Clause.objects.filter(declaration=declaration, key=key).exists():
-                raise DeclarationError(f"The key '{key}' is already used in this declaration.")
+                raise DeclarationError(_("The key “%(key)s” is already used in this declaration.") % {"key": key})
         else:
             key = _free_key(Clause, declaration, locked.key)
         siblings = list(Clause.objects.select_for_update().filter(section=locked).order_by("position", "id"))
@@ -374,7 +380,7 @@ def clause_restore(*, clause: Clause, by: User, reason: str = "") -> Clause:
         locked = Clause.objects.select_for_update().select_related("declaration", "section").get(pk=clause.pk)
         _check_editable(locked.declaration)
         if locked.section.deleted_at is not None:
-            raise DeclarationError("The clause's section is deleted; restore the section first.")
+            raise DeclarationError(_("The clause's section is deleted; restore the section first."))
         if locked.deleted_at is not None:
             _set_deleted(locked, deleted=False, by=by, reason=reason or "Clause restored")
     return locked
@@ -386,10 +392,10 @@ def clause_move(*, clause: Clause, by: User, section: Section | None = None, ind
         locked = Clause.objects.select_for_update().select_related("declaration").get(pk=clause.pk)
         _check_editable(locked.declaration)
         if locked.deleted_at is not None:
-            raise DeclarationError("This clause has been deleted; restore it before moving it.")
+            raise DeclarationError(_("This clause has been deleted; restore it before moving it."))
         target = Section.objects.select_for_update().get(pk=(section or locked.section).pk)
         if target.declaration_id != locked.declaration_id or target.deleted_at is not None:
-            raise DeclarationError("A clause can only move to a live section of the same declaration.")
+            raise DeclarationError(_("A clause can only move to a live section of the same declaration."))
         old_section_id = locked.section_id
         siblings = [
             c
@@ -426,10 +432,10 @@ def section_add(
         _check_editable(locked)
         cleaned = {lang: _clean_heading(heading.get(lang, "")) for lang in locked.languages}
         if not cleaned[locked.source_language]:
-            raise DeclarationError("A section needs a heading in the source language.")
+            raise DeclarationError(_("A section needs a heading in the source language."))
         if key:
             if Section.objects.filter(declaration=locked, key=key).exists():
-                raise DeclarationError(f"The key '{key}' is already used in this declaration.")
+                raise DeclarationError(_("The key “%(key)s” is already used in this declaration.") % {"key": key})
         else:
             key = _free_key(Section, locked, cleaned[locked.source_language])
         siblings = list(Section.objects.filter(declaration=locked).order_by("position", "id"))
@@ -455,12 +461,12 @@ def section_update(
         declaration = locked.declaration
         _check_editable(declaration)
         if locked.deleted_at is not None:
-            raise DeclarationError("This section has been deleted; restore it before editing.")
+            raise DeclarationError(_("This section has been deleted; restore it before editing."))
         if locked.revision != base_revision:
-            raise DeclarationError("Someone else changed this heading after you opened it. Reload and try again.")
+            raise DeclarationError(_("Someone else changed this heading after you opened it. Reload and try again."))
         cleaned = {lang: _clean_heading(heading.get(lang, "")) for lang in declaration.languages}
         if not cleaned[declaration.source_language]:
-            raise DeclarationError("A section needs a heading in the source language.")
+            raise DeclarationError(_("A section needs a heading in the source language."))
         new_heading = {lang: text for lang, text in cleaned.items() if text}
         if new_heading == locked.heading:
             return locked
@@ -477,7 +483,7 @@ def section_delete(*, section: Section, by: User, reason: str = "") -> Section:
         locked = Section.objects.select_for_update().select_related("declaration").get(pk=section.pk)
         _check_editable(locked.declaration)
         if locked.clauses.filter(deleted_at__isnull=True).exists():
-            raise DeclarationError("Move or delete the section's clauses before deleting the section.")
+            raise DeclarationError(_("Move or delete the section's clauses before deleting the section."))
         if locked.deleted_at is None:
             _set_deleted(locked, deleted=True, by=by, reason=reason or "Section deleted")
     return locked
@@ -500,7 +506,7 @@ def section_move(*, section: Section, index: int, by: User, reason: str = "") ->
         locked = Section.objects.select_related("declaration").get(pk=section.pk)
         _check_editable(locked.declaration)
         if locked.deleted_at is not None:
-            raise DeclarationError("This section has been deleted; restore it before moving it.")
+            raise DeclarationError(_("This section has been deleted; restore it before moving it."))
         siblings = [
             s
             for s in Section.objects.filter(declaration_id=locked.declaration_id, deleted_at__isnull=True).order_by(

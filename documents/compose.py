@@ -60,7 +60,7 @@ def watermark_image(text: str) -> str:
     pdftotext, search and copy-paste. Drawn with the vendored Nanum Gothic Bold.
     """
     font = ImageFont.truetype(str(FONT_DIR / "NanumGothicBold.ttf"), 160)
-    left, top, right, bottom = font.getbbox(text)
+    left, top, right, bottom = (int(v) for v in font.getbbox(text))
     image = Image.new("RGBA", (right - left + 40, bottom - top + 40), (255, 255, 255, 0))
     ImageDraw.Draw(image).text((20 - left, 20 - top), text, font=font, fill=(228, 228, 228, 255))
     out = io.BytesIO()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -33,10 +33,10 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args: Any, versions: list[DeclarationVersion], languages: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["version"].choices = [
+        cast(forms.ChoiceField, self.fields["version"]).choices = [
             (v.number, _("Version %(n)s: %(label)s") % {"n": v.number, "label": v.label}) for v in versions
         ]
-        self.fields["languages"].choices = [(code, lang_name(code)) for code in languages]
+        cast(forms.ChoiceField, self.fields["languages"]).choices = [(code, lang_name(code)) for code in languages]
         if not versions:
             del self.fields["version"]
 
@@ -62,7 +62,7 @@ class VerifyForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not self.errors and not data.get("file") and not data.get("sha256"):
             raise forms.ValidationError(_("Choose a PDF file or paste its SHA-256."), code="empty")
         return data

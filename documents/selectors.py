@@ -3,9 +3,7 @@ which PDFs may be requested, issued documents, and verification of an uploaded f
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +26,7 @@ from .content import (
     SignatureEntry,
 )
 from .models import ExportJob, IssuedDocument, Kind, Layout
-from .sealing import SealConfigurationError, VerificationResult, verify_pdf_bytes
+from .sealing import VerificationResult, verify_pdf_bytes
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -114,7 +112,7 @@ def _submission_data(declaration: Declaration, version: DeclarationVersion, base
                     capacity=row.capacity,
                     method=row.method,
                     signed_at=row.signed_at,
-                    image_name=row.image.name if row.image else "",
+                    image_name=(row.image.name or "") if row.image else "",
                 )
             )
         elif row.status == Signature.Status.DECLINED and (row.party.pk, "declined") in on_this_text and row.signed_at:
@@ -232,13 +230,3 @@ def verify_hash(sha256: str) -> Verification:
     document = _issued(sha256) if SHA256_RE.match(sha256) else None
     problems = [] if document else ["no document with this SHA-256 was issued by Accord"]
     return Verification(sha256=sha256, authentic=document is not None, document=document, problems=problems)
-
-
-def sha256_of(chunks: Iterable[bytes]) -> str:
-    digest = hashlib.sha256()
-    for chunk in chunks:
-        digest.update(chunk)
-    return digest.hexdigest()
-
-
-__all__ = ["NotAvailable", "SealConfigurationError", "Verification"]

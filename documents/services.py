@@ -83,7 +83,7 @@ def document_issue(
         summary=data.summary(),
         size=len(pdf),
         pages=_page_count(pdf),
-        created_by=by,
+        created_by=by,  # type: ignore[misc]  # the project's user model
     )
     # The file goes to storage first: a row never points at bytes that are not there.
     document.file.save(f"{document.sha256}.pdf", ContentFile(pdf), save=False)
@@ -92,7 +92,8 @@ def document_issue(
             document.save()
     except IntegrityError:
         # Two workers rendered the same request at once: keep the first, drop our copy.
-        default_storage.delete(document.file.name)
+        if document.file.name:
+            default_storage.delete(document.file.name)
         return IssuedDocument.objects.get(render_key=key)
     logger.info("Issued %s PDF %s for %s v%s", kind, document.sha256, version.declaration.slug, version.number)
     return document
@@ -126,7 +127,7 @@ def export_request(
             kind=kind,
             languages=languages,
             layout=layout,
-            requested_by=by,
+            requested_by=by,  # type: ignore[misc]  # the project's user model
             status=ExportJob.Status.READY if existing else ExportJob.Status.QUEUED,
             document=existing,
             finished_at=timezone.now() if existing else None,

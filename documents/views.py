@@ -82,9 +82,10 @@ def export_page(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def export_create(request: HttpRequest, slug: str) -> HttpResponse:
     declaration = get_declaration_for(request.user, slug)
+    # An unknown kind falls back to the version form, which then explains what is missing (400).
     kind = request.POST.get("kind", "")
     if kind not in Kind.values:
-        raise Http404("No such kind of PDF.")
+        kind = Kind.DRAFT
     # Participants and observers download the secretariat's submission PDF; they do not make one.
     if kind == Kind.SUBMISSION and not is_secretariat(request.user, declaration):
         raise PermissionDenied
@@ -108,7 +109,7 @@ def export_create(request: HttpRequest, slug: str) -> HttpResponse:
             kind=kind,
             languages=form.cleaned_data["languages"],
             layout=form.cleaned_data.get("layout") or None,
-            by=request.user,
+            by=request.user,  # type: ignore[arg-type]  # login_required: never anonymous
         )
     except services.ExportError as exc:
         form.add_error(None, str(exc))

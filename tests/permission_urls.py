@@ -36,6 +36,9 @@ def d(w: World) -> dict[str, Any]:
 
 
 KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "documents:job": lambda w: {**d(w), "job_id": w.job.pk},
+    "documents:job_status": lambda w: {**d(w), "job_id": w.job.pk},
+    "documents:download": lambda w: {**d(w), "sha256": w.document.sha256},
     "password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
     "declarations:clause": lambda w: {**d(w), "key": "recommendation-5"},
     "declarations:clause_edit": lambda w: {**d(w), "key": "recommendation-5", "language": "en"},

@@ -4,10 +4,13 @@ plus a second declaration whose objects must never be reachable through the firs
 from __future__ import annotations
 
 import datetime
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.test import override_settings
 from django.utils import timezone
 
 from consultations import services as rounds
@@ -21,6 +24,9 @@ from declarations.services import (
     declaration_import,
     version_publish,
 )
+from documents import services as pdfs
+from documents.models import ExportJob, IssuedDocument
+from documents.sealing import generate_dev_certificate
 from signatories.models import Party, Signature
 from signatories.tests import signing_helpers as signing
 
@@ -52,6 +58,8 @@ class World:
     signature: Signature  # Gyeonggi's drawn signature
     paper: Signature  # Kyoto's paper signature with a scan
     foreign_signature: Signature
+    job: ExportJob  # Gyeonggi's reviewer asked for a draft PDF
+    document: IssuedDocument
 
 
 def user(username: str) -> Any:
@@ -76,17 +84,30 @@ def build_world() -> World:
     catalonia = Party.objects.get(key="catalonia")
     clause = Clause.objects.get(declaration=declaration, key="recommendation-5")
     rounds.comment_create(
-        round=rnd, party=gyeonggi, kind="general", language="en", text="Gyeonggi's submitted view.",
+        round=rnd,
+        party=gyeonggi,
+        kind="general",
+        language="en",
+        text="Gyeonggi's submitted view.",
         by=user("gyeonggi.reviewer"),
     )
     rounds.party_submit(round=rnd, party=gyeonggi, by=user("gyeonggi.focal"))
     submitted = Comment.objects.get(round=rnd, party=gyeonggi)
     draft = rounds.comment_create(
-        round=rnd, party=gyeonggi, kind="substantive", language="en", text="Gyeonggi's private draft.",
-        clause=clause, by=user("gyeonggi.reviewer"),
+        round=rnd,
+        party=gyeonggi,
+        kind="substantive",
+        language="en",
+        text="Gyeonggi's private draft.",
+        clause=clause,
+        by=user("gyeonggi.reviewer"),
     )
     rounds.comment_create(
-        round=rnd, party=catalonia, kind="general", language="en", text="Catalonia's view.",
+        round=rnd,
+        party=catalonia,
+        kind="general",
+        language="en",
+        text="Catalonia's view.",
         by=user("catalonia.reviewer"),
     )
     rounds.party_submit(round=rnd, party=catalonia, by=user("catalonia.focal"))
@@ -103,11 +124,18 @@ def build_world() -> World:
     declaration_grant_secretariat(declaration=other, user=user("secretariat"), by=None)
     version_publish(declaration=other, label="Draft 1", by=user("secretariat"))
     other_round = rounds.round_open(
-        declaration=other, version=other.versions.get(number=1), deadline=deadline, parties=[catalonia],
+        declaration=other,
+        version=other.versions.get(number=1),
+        deadline=deadline,
+        parties=[catalonia],
         by=user("secretariat"),
     )
     rounds.comment_create(
-        round=other_round, party=catalonia, kind="general", language="en", text="Elsewhere.",
+        round=other_round,
+        party=catalonia,
+        kind="general",
+        language="en",
+        text="Elsewhere.",
         by=user("catalonia.reviewer"),
     )
     rounds.party_submit(round=other_round, party=catalonia, by=user("catalonia.focal"))
@@ -115,7 +143,27 @@ def build_world() -> World:
     other_sign = signing.open_signing(other, ["catalonia"])
     signing.designate(other_sign, "catalonia")
     foreign_signature = signing.sign(other_sign, "catalonia")
+    with tempfile.TemporaryDirectory() as seal_dir:
+        key, cert = generate_dev_certificate(Path(seal_dir))
+        with override_settings(
+            ACCORD_SEAL_KEY_FILE=str(key), ACCORD_SEAL_CERT_FILE=str(cert), ACCORD_SEAL_PKCS12_FILE=""
+        ):
+            job = pdfs.export_request(
+                declaration=declaration,
+                version=declaration.versions.get(number=1),
+                kind="draft",
+                languages=["en"],
+                layout=None,
+                by=user("gyeonggi.reviewer"),
+            )
+            pdfs.export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    if job.status != ExportJob.Status.READY:
+        raise RuntimeError(f"The world's PDF export failed: {job.error}")
+    document = IssuedDocument.objects.get(declaration=declaration)
     return World(
+        job=job,
+        document=document,
         declaration=declaration,
         other=other,
         round=rnd,

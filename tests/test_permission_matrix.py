@@ -101,11 +101,19 @@ class PermissionMatrixTest(TestCase):
         for role in ("secretariat", "other_focal", "admin"):
             with self.subTest(role=role):
                 self.assertEqual(
-                    self._get(role, "consultations:comment", slug=w.declaration.slug, number=w.round.number,
-                              comment_id=w.foreign_comment.pk), 404)
+                    self._get(
+                        role,
+                        "consultations:comment",
+                        slug=w.declaration.slug,
+                        number=w.round.number,
+                        comment_id=w.foreign_comment.pk,
+                    ),
+                    404,
+                )
                 self.assertEqual(
-                    self._get(role, "signatories:signature_image", slug=w.declaration.slug,
-                              pk=w.foreign_signature.pk), 404)
+                    self._get(role, "signatories:signature_image", slug=w.declaration.slug, pk=w.foreign_signature.pk),
+                    404,
+                )
 
     def test_gyeonggi_cannot_see_the_second_declaration(self) -> None:
         """Parties not linked to a declaration get 404 on all of its pages."""
@@ -113,7 +121,9 @@ class PermissionMatrixTest(TestCase):
         for role in ("reviewer", "focal", "signatory", "observer", "outsider"):
             with self.subTest(role=role):
                 self.assertEqual(self._get(role, "declarations:detail", slug=w.other.slug), 404)
-                self.assertEqual(self._get(role, "consultations:round", slug=w.other.slug, number=w.other_round.number), 404)
+                self.assertEqual(
+                    self._get(role, "consultations:round", slug=w.other.slug, number=w.other_round.number), 404
+                )
                 self.assertEqual(self._get(role, "signatories:signing", slug=w.other.slug), 404)
 
     def test_a_party_never_sees_another_partys_draft(self) -> None:
@@ -124,6 +134,19 @@ class PermissionMatrixTest(TestCase):
             with self.subTest(role=role):
                 self.assertEqual(self._get(role, "consultations:comment", **kwargs), 404)
         self.assertEqual(self._get("reviewer", "consultations:comment", **kwargs), 200)
-        page = self.clients["other_focal"].get(reverse("consultations:round", kwargs={"slug": w.declaration.slug, "number": w.round.number}))
+        page = self.clients["other_focal"].get(
+            reverse("consultations:round", kwargs={"slug": w.declaration.slug, "number": w.round.number})
+        )
         self.assertNotContains(page, "Gyeonggi&#x27;s private draft.")
         self.assertNotContains(page, "Gyeonggi's private draft.")
+
+    def test_another_party_cannot_act_on_our_draft(self) -> None:
+        """Catalonia's users get 404 when they try to read, edit or discard Gyeonggi's draft."""
+        w = self.world
+        kwargs = {"slug": w.declaration.slug, "number": w.round.number, "comment_id": w.draft.pk}
+        for name in ("consultations:comment_edit", "consultations:comment_discard"):
+            url = reverse(name, kwargs=kwargs)
+            for role in ("other_reviewer", "other_focal", "other_signatory", "observer", "secretariat"):
+                with self.subTest(url=name, role=role):
+                    self.assertEqual(answer(self.clients[role], "post", url), 404)
+        self.assertTrue(type(w.draft).objects.filter(pk=w.draft.pk, text="Gyeonggi's private draft.").exists())

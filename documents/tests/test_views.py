@@ -65,6 +65,7 @@ def test_request_watch_and_download(demo: Declaration, user_client: Any, django_
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("documents:job", args=[demo.slug, job.pk])
     assert job.status == ExportJob.Status.READY and job.task_id
+    assert job.document is not None
     page = client.get(response["Location"])
     assert "Ready" in page.text and job.document.sha256 in page.text
     download = client.get(reverse("documents:download", args=[demo.slug, job.document.sha256]))

@@ -30,7 +30,9 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class OpenSigningForm(forms.Form):
-    version = forms.ModelChoiceField(queryset=DeclarationVersion.objects.none(), label=_("Final text"))
+    version = forms.ModelChoiceField(
+        queryset=DeclarationVersion.objects.none(), label=_("Final text"), empty_label=_("— Choose —")
+    )
     parties = forms.ModelMultipleChoiceField(
         queryset=Party.objects.none(), label=_("Parties that sign"), widget=forms.CheckboxSelectMultiple
     )
@@ -85,7 +87,9 @@ class OpenSigningForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    version = forms.ModelChoiceField(queryset=DeclarationVersion.objects.none(), label=_("New version"))
+    version = forms.ModelChoiceField(
+        queryset=DeclarationVersion.objects.none(), label=_("New version"), empty_label=_("— Choose —")
+    )
     deadline = forms.DateTimeField(label=_("New deadline (UTC)"), required=False, widget=DateTimeInput())
 
     def __init__(self, *args: Any, signing: Signing, **kwargs: Any) -> None:
@@ -99,7 +103,9 @@ class ReopenForm(forms.Form):
 
 
 class DesignateForm(forms.Form):
-    signatory = forms.ModelChoiceField(queryset=Membership.objects.none(), label=_("Signatory"))
+    signatory = forms.ModelChoiceField(
+        queryset=Membership.objects.none(), label=_("Signatory"), empty_label=_("— Choose —")
+    )
     printed_name = forms.CharField(max_length=200, label=_("Name to print"))
     printed_title = forms.CharField(
         max_length=200, label=_("Title to print"), help_text=_("For example: Minister for Digital Policies")

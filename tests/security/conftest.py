@@ -81,5 +81,6 @@ def seal_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def seal(settings: Any, seal_files: tuple[Path, Path]) -> tuple[Path, Path]:
     """A development seal, so PDFs can be issued and /verify/ has a trust root."""
     settings.ACCORD_SEAL_KEY_FILE, settings.ACCORD_SEAL_CERT_FILE = (str(p) for p in seal_files)
-    settings.ACCORD_SEAL_PKCS12_FILE = ""
+    settings.ACCORD_SEAL_PKCS12_FILE = None
+    settings.ACCORD_SEAL_KEY_PASSWORD = None
     return seal_files

@@ -17,7 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Delete the data set first and build it again.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        size, slug = (scale_data.SMALL, scale_data.SMALL_SLUG) if options["small"] else (scale_data.FULL, scale_data.SLUG)
+        size, slug = (
+            (scale_data.SMALL, scale_data.SMALL_SLUG) if options["small"] else (scale_data.FULL, scale_data.SLUG)
+        )
         if scale_data.is_complete(slug) and not options["reset"]:
             self.stdout.write(f"{slug}: already there (use --reset to build it again).")
             return
