@@ -222,7 +222,7 @@ MIXED_ALPHABET = [
     *"가나다라윤리에관한의미있는논의참여",
     *"ㄱㅏ\u1100\u1161\u11a8",  # compatibility and conjoining jamo
     *"日本語のテキスト、。ภาษาไทยสวัสดี",
-    *"مرحبا بالعالم\u064e\u0652שָׁלוֹם",  # noqa: RUF001 - Hebrew on purpose
+    *"مرحبا بالعالم\u064e\u0652שָׁלוֹם",
     *"\u0301\u0300\u20e3\ufe0f\u200d\u200c\u200e\u202e\x00\x07",
     "\U0001f44d",
     "\U0001f3fd",
