@@ -46,12 +46,15 @@ files, Info/XMP agreement, annotation flags); veraPDF is not available here.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import io
 import logging
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -91,6 +94,26 @@ __all__ = [
     "signer_from_pkcs12_file",
     "verify_pdf_bytes",
 ]
+
+
+def _outside_event_loop[**P, R](func: Callable[P, R]) -> Callable[P, R]:
+    """Run pyHanko's synchronous API even when this thread already runs an event loop.
+
+    pyHanko's sync calls use asyncio.run(), which refuses to start inside a running loop (an
+    async view, or Playwright's sync API in the same test process); then run them in a thread.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return func(*args, **kwargs)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(func, *args, **kwargs).result()
+
+    return wrapper
+
 
 logger = logging.getLogger(__name__)
 
@@ -369,6 +392,7 @@ def _check_signer_keeps_pdf17(signer: signers.Signer) -> None:
         )
 
 
+@_outside_event_loop
 def seal_pdf(
     pdf: bytes,
     *,
@@ -513,6 +537,7 @@ def _signature_contents_canonical(pdf: bytes, sig_object: Any) -> bool:
     return hex_digits in (raw.hex().encode(), raw.hex().upper().encode())
 
 
+@_outside_event_loop
 def verify_pdf_bytes(
     pdf: bytes,
     *,

@@ -374,3 +374,14 @@ def test_load_seal_signer_errors_clearly(settings: Any, tmp_path: Path) -> None:
     settings.ACCORD_SEAL_CERT_FILE = str(tmp_path / "missing-cert.pem")
     with pytest.raises(SealConfigurationError, match="missing file"):
         load_seal_signer()
+
+
+def test_seal_and_verify_work_inside_a_running_event_loop(rendered: bytes, signer: PreloadedKeySigner, trust: list[Any]) -> None:
+    """Sealing and verifying also work when the calling thread already runs an asyncio loop."""
+    import asyncio
+
+    async def inside_a_loop() -> VerificationResult:
+        sealed = seal_pdf(rendered, signer=signer, reason="Loop test", location=None)
+        return verify_pdf_bytes(sealed, trust_roots=trust)
+
+    assert asyncio.run(inside_a_loop()).valid
