@@ -380,7 +380,7 @@ def test_seal_and_verify_work_inside_a_running_event_loop(rendered: bytes, signe
     """Sealing and verifying also work when the calling thread already runs an asyncio loop."""
     import asyncio
 
-    async def inside_a_loop() -> VerificationResult:
+    async def inside_a_loop() -> Any:
         sealed = seal_pdf(rendered, signer=signer, reason="Loop test", location=None)
         return verify_pdf_bytes(sealed, trust_roots=trust)
 
