@@ -44,7 +44,8 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args: Any, declaration: Declaration, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        versions = declaration.versions.order_by("-number")
+        # Deferred: each snapshot is the whole text (~1 MB at UN scale); the choices show number and label.
+        versions = declaration.versions.defer("snapshot").order_by("-number")
         self.fields["version"].queryset = versions  # type: ignore[attr-defined]
         self.fields["version"].label_from_instance = lambda v: f"{v.number}: {v.label}"  # type: ignore[attr-defined]
         latest = versions.first()

@@ -317,7 +317,7 @@ def version_reflection_summary(*, version: DeclarationVersion, language: str) ->
 
 def proposed_version_note(declaration: Declaration) -> str:
     """The note offered when publishing the next version: the summary in each language that has wording."""
-    latest = declaration.versions.order_by("-number").first()
+    latest = declaration.versions.defer("snapshot").order_by("-number").first()
     if latest is None:
         return ""
     languages = [lang for lang in declaration.languages if lang in PHRASES] or ["en"]

@@ -456,7 +456,8 @@ def reflection(request: HttpRequest, slug: str) -> HttpResponse:
     declaration = get_declaration_for(request.user, slug)
     if not access_for(request.user, declaration).is_secretariat:
         raise PermissionDenied
-    versions = declaration.versions.order_by("-number")
+    # Deferred: the page lists versions by number; each snapshot is the whole text (~1 MB at UN scale).
+    versions = declaration.versions.defer("snapshot").order_by("-number")
     version: DeclarationVersion | None = versions.first()
     if request.GET.get("version", "").isdigit():
         version = versions.filter(number=int(request.GET["version"])).first() or version

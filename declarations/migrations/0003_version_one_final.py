@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('declarations', '0002_initial'),
+        ("declarations", "0002_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='declarationversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_final', True)), fields=('declaration',), name='version_one_final_per_declaration'),
+            model_name="declarationversion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_final", True)),
+                fields=("declaration",),
+                name="version_one_final_per_declaration",
+            ),
         ),
     ]

@@ -7,7 +7,6 @@ import html
 import itertools
 import json
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -477,8 +476,11 @@ def test_duplicate_keys_are_paired_by_occurrence():
     assert [c.status for c in diff.clauses()] == ["unchanged", "changed"]
 
 
-def test_400_clause_6_language_redline_is_fast():
-    """A 400-clause x 6-language document with a few edits redlines in well under 500 ms for all languages."""
+def test_400_clause_6_language_redline_reports_exactly_the_edits():
+    """At UN scale (400 clauses x 6 languages) the redline reports exactly the edited, added and moved clauses.
+
+    Its speed is measured in benchmarks/, never asserted in a test.
+    """
     languages = ["en", "fr", "ar", "ko", "ja", "th"]
     base = load_manifesto()
     samples = [c["text"] for s in base["sections"] for c in s["clauses"]]
@@ -511,8 +513,6 @@ def test_400_clause_6_language_redline_is_fast():
     new["sections"][1]["clauses"].insert(0, {"key": "added", "text": dict.fromkeys(languages, "new clause")})
     new["sections"][2]["clauses"].append(new["sections"][3]["clauses"].pop(0))
 
-    started = time.perf_counter()
     diffs = [diff_documents(old, new, lang) for lang in languages]
-    elapsed = time.perf_counter() - started
-    assert diffs[0].summary.changed == 8 and diffs[0].summary.added == 1 and diffs[0].summary.moved == 1
-    assert elapsed < 0.5, f"{elapsed * 1000:.0f} ms"
+    for diff in diffs:
+        assert (diff.summary.changed, diff.summary.added, diff.summary.moved) == (8, 1, 1)

@@ -42,7 +42,8 @@ class OpenSigningForm(forms.Form):
     def __init__(self, *args: Any, declaration: Declaration, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.declaration = declaration
-        versions = declaration.versions.order_by("-number")
+        # Deferred: each snapshot is the whole text (~1 MB at UN scale); the choices show number and label.
+        versions = declaration.versions.defer("snapshot").order_by("-number")
         self.fields["version"].queryset = versions  # type: ignore[attr-defined]
         self.fields["version"].label_from_instance = lambda v: f"{v.number}. {v.label} ({v.content_hash[:12]})"  # type: ignore[attr-defined]
         participants = Party.objects.filter(
@@ -94,9 +95,12 @@ class ReopenForm(forms.Form):
 
     def __init__(self, *args: Any, signing: Signing, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        newer = DeclarationVersion.objects.filter(
-            declaration_id=signing.declaration_id, number__gt=signing.version.number
-        ).order_by("-number")
+        # Deferred: each snapshot is the whole text (~1 MB at UN scale); the choices show number and label.
+        newer = (
+            DeclarationVersion.objects.filter(declaration_id=signing.declaration_id, number__gt=signing.version.number)
+            .defer("snapshot")
+            .order_by("-number")
+        )
         self.fields["version"].queryset = newer  # type: ignore[attr-defined]
         self.fields["version"].label_from_instance = lambda v: f"{v.number}. {v.label} ({v.content_hash[:12]})"  # type: ignore[attr-defined]
         self.initial.setdefault("version", newer.first())

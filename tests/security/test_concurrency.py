@@ -73,7 +73,11 @@ def _slow(module: Any, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
 def _drafts(rnd: CommentRound, key: str, count: int) -> None:
     for i in range(count):
         consultations.comment_create(
-            round=rnd, party=party(key), kind=Comment.Kind.GENERAL, language="en", text=f"{key} remark {i}",
+            round=rnd,
+            party=party(key),
+            kind=Comment.Kind.GENERAL,
+            language="en",
+            text=f"{key} remark {i}",
             by=user(f"{key}.reviewer"),
         )
 
@@ -97,9 +101,9 @@ def test_two_parties_just_before_the_deadline_are_both_accepted(monkeypatch: pyt
     assert all(isinstance(r, list) and len(r) == 3 for r in results), results
     numbers = sorted(Comment.objects.filter(round=rnd).values_list("number", flat=True))
     assert numbers == [1, 2, 3, 4, 5, 6]
-    assert set(RoundInvitation.objects.filter(round=rnd).exclude(response="pending").values_list(
-        "party__key", flat=True
-    )) == {"gyeonggi", "catalonia"}
+    assert set(
+        RoundInvitation.objects.filter(round=rnd).exclude(response="pending").values_list("party__key", flat=True)
+    ) == {"gyeonggi", "catalonia"}
 
 
 @pytest.mark.parametrize("offset", [datetime.timedelta(0), datetime.timedelta(microseconds=1)], ids=["at", "after"])
@@ -137,9 +141,14 @@ def _sign(signing: Any, token: uuid.UUID) -> Callable[[], Any]:
     def call() -> Signature:
         signing.refresh_from_db()
         return signing_services.signature_sign(
-            signing_party=signing_party(signing, "gyeonggi"), content_hash=signing.version.content_hash,
-            typed_name=PRINTED["gyeonggi"][0], method=Signature.Method.DRAWN,
-            image=clean_signature_image(png_bytes()), idempotency_key=token, ip_address=None, user_agent="pytest",
+            signing_party=signing_party(signing, "gyeonggi"),
+            content_hash=signing.version.content_hash,
+            typed_name=PRINTED["gyeonggi"][0],
+            method=Signature.Method.DRAWN,
+            image=clean_signature_image(png_bytes()),
+            idempotency_key=token,
+            ip_address=None,
+            user_agent="pytest",
             by=user("gyeonggi.signatory"),
         )
 

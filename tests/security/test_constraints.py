@@ -33,8 +33,13 @@ def test_two_live_signatures_per_party_are_refused(demo: Declaration) -> None:
 
     def second(status: str, method: str) -> Callable[[], Any]:
         return lambda: Signature.objects.create(
-            signing=signing, party=first.party, version=first.version, content_hash=first.content_hash,
-            status=status, method=method, signed_at=timezone.now(),
+            signing=signing,
+            party=first.party,
+            version=first.version,
+            content_hash=first.content_hash,
+            status=status,
+            method=method,
+            signed_at=timezone.now(),
         )
 
     _refused(second(Signature.Status.SIGNED, Signature.Method.PAPER))
@@ -49,8 +54,13 @@ def test_idempotency_key_is_unique(demo: Declaration) -> None:
 
     def answer(key: str) -> Callable[[], Any]:
         return lambda: Signature.objects.create(
-            signing=signing, party=party(key), version=version, content_hash=version.content_hash,
-            status=Signature.Status.SIGNED, method=Signature.Method.PAPER, signed_at=timezone.now(),
+            signing=signing,
+            party=party(key),
+            version=version,
+            content_hash=version.content_hash,
+            status=Signature.Status.SIGNED,
+            method=Signature.Method.PAPER,
+            signed_at=timezone.now(),
             idempotency_key=token,
         )
 
@@ -62,10 +72,17 @@ def test_a_declined_row_can_never_be_signed(demo: Declaration) -> None:
     """method=declined with status=signed is refused."""
     signing = open_signing(demo)
     version = signing.version
-    _refused(lambda: Signature.objects.create(
-        signing=signing, party=party("kyoto"), version=version, content_hash=version.content_hash,
-        status=Signature.Status.SIGNED, method=Signature.Method.DECLINED, signed_at=timezone.now(),
-    ))
+    _refused(
+        lambda: Signature.objects.create(
+            signing=signing,
+            party=party("kyoto"),
+            version=version,
+            content_hash=version.content_hash,
+            status=Signature.Status.SIGNED,
+            method=Signature.Method.DECLINED,
+            signed_at=timezone.now(),
+        )
+    )
 
 
 def test_duplicate_version_number_is_refused(demo: Declaration) -> None:
@@ -74,7 +91,11 @@ def test_duplicate_version_number_is_refused(demo: Declaration) -> None:
 
     def copy(number: int) -> Callable[[], Any]:
         return lambda: DeclarationVersion.objects.create(
-            declaration=demo, number=number, label="dup", snapshot=v1.snapshot, content_hash=v1.content_hash,
+            declaration=demo,
+            number=number,
+            label="dup",
+            snapshot=v1.snapshot,
+            content_hash=v1.content_hash,
             published_at=timezone.now(),
         )
 
@@ -87,10 +108,17 @@ def test_second_final_version_is_refused(demo: Declaration) -> None:
     v1 = demo.versions.get(number=1)
     v1.is_final = True
     v1.save(update_fields=["is_final"])
-    _refused(lambda: DeclarationVersion.objects.create(
-        declaration=demo, number=2, label="also final", snapshot=v1.snapshot, content_hash=v1.content_hash,
-        published_at=timezone.now(), is_final=True,
-    ))
+    _refused(
+        lambda: DeclarationVersion.objects.create(
+            declaration=demo,
+            number=2,
+            label="also final",
+            snapshot=v1.snapshot,
+            content_hash=v1.content_hash,
+            published_at=timezone.now(),
+            is_final=True,
+        )
+    )
 
 
 def test_duplicate_keys_and_languages_are_refused(demo: Declaration) -> None:
@@ -108,8 +136,14 @@ def test_duplicate_invitation_and_comment_numbers_are_refused(demo: Declaration)
 
     def comment(**fields: Any) -> Callable[[], Any]:
         defaults: dict[str, Any] = {
-            "round": rnd, "party": party("gyeonggi"), "author": user("gyeonggi.reviewer"), "language": "en",
-            "text": "x", "status": Comment.Status.SUBMITTED, "number": 1, "submitted_at": timezone.now(),
+            "round": rnd,
+            "party": party("gyeonggi"),
+            "author": user("gyeonggi.reviewer"),
+            "language": "en",
+            "text": "x",
+            "status": Comment.Status.SUBMITTED,
+            "number": 1,
+            "submitted_at": timezone.now(),
         }
         return lambda: Comment.objects.create(**{**defaults, **fields})
 
@@ -126,8 +160,14 @@ def test_disposition_without_reason_is_refused_on_update(demo: Declaration) -> N
     """Even an UPDATE that bypasses the service cannot record a disposition without a reason."""
     rnd = open_round(demo)
     created = Comment.objects.create(
-        round=rnd, party=party("gyeonggi"), author=user("gyeonggi.reviewer"), language="en", text="x",
-        status=Comment.Status.SUBMITTED, number=1, submitted_at=timezone.now(),
+        round=rnd,
+        party=party("gyeonggi"),
+        author=user("gyeonggi.reviewer"),
+        language="en",
+        text="x",
+        status=Comment.Status.SUBMITTED,
+        number=1,
+        submitted_at=timezone.now(),
     )
     _refused(lambda: Comment.objects.filter(pk=created.pk).update(disposition=Comment.Disposition.ACCEPTED))
 
@@ -136,7 +176,17 @@ def test_audit_sequence_is_unique(demo: Declaration) -> None:
     """Two audit entries cannot claim the same place in a declaration's chain."""
     open_signing(demo)
     entry = SigningEvent.objects.get()
-    _refused(lambda: SigningEvent.objects.bulk_create([
-        SigningEvent(declaration=demo, seq=entry.seq, kind=entry.kind, at=entry.at, prev_hash="0" * 64,
-                     entry_hash="1" * 64)
-    ]))
+    _refused(
+        lambda: SigningEvent.objects.bulk_create(
+            [
+                SigningEvent(
+                    declaration=demo,
+                    seq=entry.seq,
+                    kind=entry.kind,
+                    at=entry.at,
+                    prev_hash="0" * 64,
+                    entry_hash="1" * 64,
+                )
+            ]
+        )
+    )

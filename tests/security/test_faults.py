@@ -54,8 +54,13 @@ def _proposal(demo: Declaration) -> Comment:
     rnd = open_round(demo)
     current = ClauseText.objects.get(clause__key=CLAUSE_KEY, language="en")
     comment = consultations.comment_create(
-        round=rnd, party=party("gyeonggi"), kind=Comment.Kind.PROPOSED_TEXT, language="en",
-        proposed_text=current.text + " As amended.", clause=clause(demo), by=user("gyeonggi.reviewer"),
+        round=rnd,
+        party=party("gyeonggi"),
+        kind=Comment.Kind.PROPOSED_TEXT,
+        language="en",
+        proposed_text=current.text + " As amended.",
+        clause=clause(demo),
+        by=user("gyeonggi.reviewer"),
     )
     consultations.party_submit(round=rnd, party=party("gyeonggi"), by=user("gyeonggi.focal"))
     comment.refresh_from_db()
@@ -79,7 +84,10 @@ def test_crash_while_applying_a_proposal_changes_nothing(
         monkeypatch.setattr(consultations, "notify", failing_notify)
     with pytest.raises(Crash):
         consultations.comment_dispose(
-            comment=comment, disposition=Comment.Disposition.ACCEPTED, reason="Agreed.", apply=True,
+            comment=comment,
+            disposition=Comment.Disposition.ACCEPTED,
+            reason="Agreed.",
+            apply=True,
             by=user("secretariat"),
         )
     post_save.disconnect(sender=Comment, dispatch_uid="security-crash")
@@ -87,7 +95,10 @@ def test_crash_while_applying_a_proposal_changes_nothing(
     monkeypatch.undo()
     # And the same request succeeds afterwards, against the untouched revision.
     applied = consultations.comment_dispose(
-        comment=comment, disposition=Comment.Disposition.ACCEPTED, reason="Agreed.", apply=True,
+        comment=comment,
+        disposition=Comment.Disposition.ACCEPTED,
+        reason="Agreed.",
+        apply=True,
         by=user("secretariat"),
     )
     assert applied.applied_history is not None

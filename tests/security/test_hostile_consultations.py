@@ -92,7 +92,9 @@ def world(demo: Declaration, user_client: Any) -> World:
             assert response.status_code == 302, sample.name
             assert secretariat.post(url + "reply/", {"text": sample.text}).status_code == 302, sample.name
     catalonia = user_client("catalonia.focal")
-    for sample, comment in zip(WITHDRAWN, Comment.objects.filter(party__key="catalonia").order_by("number"), strict=True):
+    for sample, comment in zip(
+        WITHDRAWN, Comment.objects.filter(party__key="catalonia").order_by("number"), strict=True
+    ):
         response = catalonia.post(world.url(f"comments/{comment.pk}/withdraw/"), {"reason": sample.text})
         assert response.status_code == 302, sample.name
         world.withdrawn[comment.number] = sample  # type: ignore[index]
@@ -181,9 +183,7 @@ def test_hostile_round_text_is_escaped_on_pages_and_neutralised_in_exports(world
     _check_xlsx(world)
 
 
-def test_bad_comment_is_refused_and_changes_nothing(
-    demo: Declaration, user_client: Any
-) -> None:
+def test_bad_comment_is_refused_and_changes_nothing(demo: Declaration, user_client: Any) -> None:
     """A comment with NUL, 20,001 characters or only blanks: 400 with a clear message, nothing stored."""
     rnd = open_round(demo)
     for text, message in BAD_COMMENTS:

@@ -88,9 +88,7 @@ def test_clause_text_in_korean_column_with_hostile_reason(demo: Declaration, use
     assert not corpus.dangerous_in(history, corpus.KOREAN_MIXED)
 
 
-def test_bad_clause_text_is_refused_clearly_and_changes_nothing(
-    demo: Declaration, user_client: Any
-) -> None:
+def test_bad_clause_text_is_refused_clearly_and_changes_nothing(demo: Declaration, user_client: Any) -> None:
     """NUL, 100,001 characters or an empty source text: 400 with a clear message, database untouched."""
     for text, message in BAD_CLAUSE_TEXTS:
         client = user_client("secretariat")
@@ -113,9 +111,7 @@ def test_service_refuses_nul_even_without_the_form(demo: Declaration) -> None:
     """clause_text_update refuses NUL itself (commands and other callers have no form)."""
     before = db_state()
     with pytest.raises(DeclarationError, match="NUL"):
-        clause_text_update(
-            clause=clause(demo), language="en", text=corpus.NUL, base_revision=1, by=user("secretariat")
-        )
+        clause_text_update(clause=clause(demo), language="en", text=corpus.NUL, base_revision=1, by=user("secretariat"))
     assert db_state() == before
 
 
@@ -137,9 +133,7 @@ def test_section_headings_are_escaped_and_kept_exactly(demo: Declaration, user_c
         _check_page(page, sample, "the declaration page (heading)")
 
 
-def test_bad_heading_is_refused_and_changes_nothing(
-    demo: Declaration, user_client: Any
-) -> None:
+def test_bad_heading_is_refused_and_changes_nothing(demo: Declaration, user_client: Any) -> None:
     """A new section with a NUL, 501-character or blank heading is refused; nothing is written."""
     for heading, message in BAD_HEADINGS:
         before = db_state()
@@ -165,9 +159,7 @@ def test_version_label_and_note_are_escaped_on_version_pages(demo: Declaration, 
         _check_page(client.get(f"/d/{demo.slug}/versions/").content.decode(), sample, "the version list")
 
 
-def test_bad_version_label_or_note_is_refused(
-    demo: Declaration, user_client: Any
-) -> None:
+def test_bad_version_label_or_note_is_refused(demo: Declaration, user_client: Any) -> None:
     """Publishing with a bad label or note is refused with a message; no version number is used."""
     for data, message in BAD_PUBLISH_FORMS:
         before = db_state()
@@ -197,9 +189,11 @@ def test_import_with_a_byte_order_mark_and_hostile_text_round_trips(tmp_path: Pa
     data = corpus.minimal_file(
         title={"en": corpus.SCRIPT.text, "ko": corpus.RTL_OVERRIDE.text},
         sections=[
-            {"key": "s", "heading": {"en": corpus.ATTRIBUTE_BREAKOUT.text}, "clauses": [
-                {"key": key, "text": text} for key, text in texts.items()
-            ]}
+            {
+                "key": "s",
+                "heading": {"en": corpus.ATTRIBUTE_BREAKOUT.text},
+                "clauses": [{"key": key, "text": text} for key, text in texts.items()],
+            }
         ],
     )
     path = tmp_path / "bom.json"
@@ -215,7 +209,5 @@ def test_import_with_a_byte_order_mark_and_hostile_text_round_trips(tmp_path: Pa
 def test_import_service_refuses_invalid_data_without_writing() -> None:
     """declaration_import validates before writing: a wrong type leaves the database empty."""
     with pytest.raises(InterchangeError, match="must be a string"):
-        declaration_import(
-            data=corpus.minimal_file(title={"en": ["<script>"]}), by=None
-        )
+        declaration_import(data=corpus.minimal_file(title={"en": ["<script>"]}), by=None)
     assert not Declaration.objects.exists()

@@ -47,34 +47,53 @@ def test_submission_pdf_prints_hostile_text_literally(demo: Declaration, seal: A
     secretariat = user("secretariat")
     target = ClauseText.objects.get(clause__key=CLAUSE_KEY, language="en")
     clause_text = f"{corpus.SCRIPT.text} {corpus.KOREAN_MIXED.text} {corpus.TEMPLATE_SYNTAX.text}"
-    clause_text_update(clause=clause(demo), language="en", text=clause_text, base_revision=target.revision, by=secretariat)
+    clause_text_update(
+        clause=clause(demo), language="en", text=clause_text, base_revision=target.revision, by=secretariat
+    )
     section = Section.objects.filter(declaration=demo).order_by("position").first()
     assert section is not None
     section_update(
-        section=section, heading={"en": corpus.ATTRIBUTE_BREAKOUT.text, "ko": "머리말 <i>제목</i>"},
-        base_revision=section.revision, by=secretariat,
+        section=section,
+        heading={"en": corpus.ATTRIBUTE_BREAKOUT.text, "ko": "머리말 <i>제목</i>"},
+        base_revision=section.revision,
+        by=secretariat,
     )
     version_publish(declaration=demo, label=f"Final {corpus.SCRIPT.text}", by=secretariat)
     signing = open_signing(demo, ["gyeonggi", "catalonia", "kyoto"])
     designate(signing, "gyeonggi")
     name = "김민지 <b>Kim</b> Min-ji"
     signing_services.signatory_designate(
-        signing_party=signing_party(signing, "gyeonggi"), user=user("gyeonggi.signatory"), printed_name=name,
-        printed_title=corpus.ATTRIBUTE_BREAKOUT.text, capacity=corpus.TEMPLATE_SYNTAX.text, by=user("gyeonggi.focal"),
+        signing_party=signing_party(signing, "gyeonggi"),
+        user=user("gyeonggi.signatory"),
+        printed_name=name,
+        printed_title=corpus.ATTRIBUTE_BREAKOUT.text,
+        capacity=corpus.TEMPLATE_SYNTAX.text,
+        by=user("gyeonggi.focal"),
     )
     signing.refresh_from_db()
     from signatories.signing.images import clean_signature_image
     from signatories.tests.signing_helpers import png_bytes
 
     signing_services.signature_sign(
-        signing_party=signing_party(signing, "gyeonggi"), content_hash=signing.version.content_hash,
-        typed_name=name, method="drawn", image=clean_signature_image(png_bytes()), idempotency_key=uuid.uuid4(),
-        ip_address=None, user_agent="pytest", by=user("gyeonggi.signatory"),
+        signing_party=signing_party(signing, "gyeonggi"),
+        content_hash=signing.version.content_hash,
+        typed_name=name,
+        method="drawn",
+        image=clean_signature_image(png_bytes()),
+        idempotency_key=uuid.uuid4(),
+        ip_address=None,
+        user_agent="pytest",
+        by=user("gyeonggi.signatory"),
     )
     for key, reason, public in (("catalonia", corpus.SCRIPT.text + " 거부", True), ("kyoto", PRIVATE_REASON, False)):
         signing_services.signature_decline(
-            signing_party=signing_party(signing, key), content_hash=signing.version.content_hash, reason=reason,
-            reason_public=public, idempotency_key=uuid.uuid4(), ip_address=None, user_agent="pytest",
+            signing_party=signing_party(signing, key),
+            content_hash=signing.version.content_hash,
+            reason=reason,
+            reason_public=public,
+            idempotency_key=uuid.uuid4(),
+            ip_address=None,
+            user_agent="pytest",
             by=user(f"{key}.focal"),
         )
     signing_services.signing_close(signing=signing, by=secretariat)

@@ -76,7 +76,12 @@ def test_designation_fields_are_escaped_on_the_board_and_sign_page(demo: Declara
     for sample in corpus.ALL:
         response = focal.post(
             _party_url(demo, "gyeonggi", "designate/"),
-            {"signatory": member.pk, "printed_name": sample.text, "printed_title": sample.text, "capacity": sample.text},
+            {
+                "signatory": member.pk,
+                "printed_name": sample.text,
+                "printed_title": sample.text,
+                "capacity": sample.text,
+            },
         )
         assert response.status_code == 302, (sample.name, response.content.decode()[-1500:])
         sp = signing.parties.get(party__key="gyeonggi")
@@ -105,9 +110,7 @@ def test_hostile_typed_name_signs_and_shows_escaped(demo: Declaration, user_clie
     assert corpus.shown(board, name) and corpus.shown(board, corpus.EMOJI.text)
 
 
-def test_bad_designation_is_refused_and_changes_nothing(
-    demo: Declaration, user_client: Any
-) -> None:
+def test_bad_designation_is_refused_and_changes_nothing(demo: Declaration, user_client: Any) -> None:
     """A bad designation form answers with a message and writes nothing."""
     open_signing(demo)
     member = Membership.objects.get(user__username="gyeonggi.signatory", role=Membership.Role.SIGNATORY)
@@ -130,7 +133,10 @@ def test_designation_service_refuses_nul_and_overlong_values(demo: Declaration) 
     for name, title in ((corpus.NUL, "Minister"), ("n" * 201, "Minister"), ("Kim", "t" * 201)):
         with pytest.raises(services.SigningError):
             services.signatory_designate(
-                signing_party=sp, user=user("gyeonggi.signatory"), printed_name=name, printed_title=title,
+                signing_party=sp,
+                user=user("gyeonggi.signatory"),
+                printed_name=name,
+                printed_title=title,
                 by=user("gyeonggi.focal"),
             )
     assert db_state() == before
@@ -233,7 +239,9 @@ def test_accepted_signature_image_is_re_encoded_without_metadata(
         assert image.format == "PNG"
         assert not image.getexif()
         assert "Comment" not in image.info and "exif" not in image.info
-    served = user_client("gyeonggi.signatory").get(f"/d/{demo.slug}/signing/signatures/{Signature.objects.get().pk}/image/")
+    served = user_client("gyeonggi.signatory").get(
+        f"/d/{demo.slug}/signing/signatures/{Signature.objects.get().pk}/image/"
+    )
     assert served["Content-Type"] == "image/png" and served["X-Content-Type-Options"] == "nosniff"
 
 
@@ -260,7 +268,14 @@ def test_bad_paper_scan_is_refused_by_content(demo: Declaration, user_client: An
 
 @pytest.mark.parametrize(
     "data",
-    [corpus.PHP_AS_PNG, corpus.HTML_AS_PNG, corpus.SVG_WITH_SCRIPT, corpus.png_with_exif(), b"%PDF-1.7\ntruncated", b""],
+    [
+        corpus.PHP_AS_PNG,
+        corpus.HTML_AS_PNG,
+        corpus.SVG_WITH_SCRIPT,
+        corpus.png_with_exif(),
+        b"%PDF-1.7\ntruncated",
+        b"",
+    ],
     ids=["PHP", "HTML", "SVG", "PNG", "truncated PDF", "empty"],
 )
 def test_verify_upload_of_garbage_says_not_authentic(client: Any, seal: Any, data: bytes) -> None:

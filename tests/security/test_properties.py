@@ -25,10 +25,40 @@ from . import corpus
 # Fragments of many scripts plus hostile samples; NUL and lone surrogates never reach a snapshot
 # (the services and the import refuse them), so they are left out here.
 FRAGMENTS = [
-    "a", "Z", " ", "\n", "<", ">", "&", '"', "'", "{{", "%}",
-    "가", "윤리", "ᄀ", "ᅡ", "ㄱ", "日本", "の", "ไทย", "مرحبا", "שָׁלוֹם",
-    "\u0301", "\u0300", "\u200d", "\u200e", "\u202e", "\u2066", "\ufe0f",
-    "\U0001f44d", "\U0001f3fd", "\U0001f469\u200d\U0001f467", "\U0001f1f0\U0001f1f7", "é", "e\u0301",
+    "a",
+    "Z",
+    " ",
+    "\n",
+    "<",
+    ">",
+    "&",
+    '"',
+    "'",
+    "{{",
+    "%}",
+    "가",
+    "윤리",
+    "ᄀ",
+    "ᅡ",
+    "ㄱ",
+    "日本",
+    "の",
+    "ไทย",
+    "مرحبا",
+    "שָׁלוֹם",
+    "\u0301",
+    "\u0300",
+    "\u200d",
+    "\u200e",
+    "\u202e",
+    "\u2066",
+    "\ufe0f",
+    "\U0001f44d",
+    "\U0001f3fd",
+    "\U0001f469\u200d\U0001f467",
+    "\U0001f1f0\U0001f1f7",
+    "é",
+    "e\u0301",
     *(s.text for s in corpus.ALL[:6]),
 ]
 text = st.one_of(
@@ -101,9 +131,7 @@ def test_document_redline_rebuilds_old_and_new_documents(old: dict[str, Any], ne
             seen_new[clause.key] = clause.new_text
     assert seen_old == old_texts
     assert seen_new == new_texts
-    rebuilt = [
-        (s.key, [c.key for c in s.clauses if not c.removed]) for s in diff.sections if not s.removed
-    ]
+    rebuilt = [(s.key, [c.key for c in s.clauses if not c.removed]) for s in diff.sections if not s.removed]
     assert rebuilt == [(s["key"], [c["key"] for c in s["clauses"]]) for s in new["sections"]]
     old_headings = {s["key"]: s["heading"].get(lang, "") for s in old["sections"]}
     new_headings = {s["key"]: s["heading"].get(lang, "") for s in new["sections"]}
@@ -143,9 +171,11 @@ def one_character_edits(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]
     elif op == "delete":
         edited = value[:i] + value[i + 1 :]
     else:
-        edited = value[:i] + draw(st.characters(exclude_characters=value[i] + "\x00", exclude_categories=["Cs"])) + value[
-            i + 1 :
-        ]
+        edited = (
+            value[:i]
+            + draw(st.characters(exclude_characters=value[i] + "\x00", exclude_categories=["Cs"]))
+            + value[i + 1 :]
+        )
     changed = copy.deepcopy(snapshot)
     _set(changed, path, edited)
     return snapshot, changed
@@ -176,8 +206,12 @@ def test_hash_survives_a_round_trip_through_the_database(snapshot: dict[str, Any
     )
     number = DeclarationVersion.objects.filter(declaration=declaration).count() + 1
     version = DeclarationVersion.objects.create(
-        declaration=declaration, number=number, label=f"v{number}", snapshot=snapshot,
-        content_hash=content_hash(snapshot), published_at=timezone.now(),
+        declaration=declaration,
+        number=number,
+        label=f"v{number}",
+        snapshot=snapshot,
+        content_hash=content_hash(snapshot),
+        published_at=timezone.now(),
     )
     loaded = DeclarationVersion.objects.get(pk=version.pk)
     assert content_hash(loaded.snapshot) == loaded.content_hash == content_hash(snapshot)
