@@ -51,6 +51,8 @@ def run_wrk(name: str, url: str, cookie: str | None) -> Figures:
     rps = float(rps_match.group(1)) if rps_match else 0.0
     p50 = _ms(p50_match.group(1)) if p50_match else float("inf")
     p99 = _ms(p99_match.group(1)) if p99_match else float("inf")
+    if p99 == float("inf"):
+        print(f"wrk output for {name} could not be read:\n{out}", file=sys.stderr)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = int(non2xx.group(1)) if non2xx else 0

@@ -132,9 +132,9 @@ def matrix_xlsx(round: CommentRound) -> bytes:
             # the resulting style array (setting `alignment` per cell cost ~2.5 s per 2,500 comments).
             if body_style is None:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-                body_style = copy(cell._style)
+                body_style = copy(cell._style)  # type: ignore[union-attr]  # private StyleArray, not in the stubs
             else:
-                cell._style = copy(body_style)
+                cell._style = copy(body_style)  # type: ignore[union-attr]  # private StyleArray, not in the stubs
             if isinstance(cell.value, str):
                 # openpyxl stores a leading "=" as a formula: force text, and mark it the way Excel marks a
                 # typed apostrophe (quotePrefix), so the cell shows the exact text and never calculates.

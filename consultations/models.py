@@ -222,9 +222,9 @@ class Comment(models.Model):
         return f"#{self.number or '—'} {self.party} on {self.target_ref()}"
 
     def target_ref(self) -> str:
-        if self.clause_id:
+        if self.clause_id and self.clause is not None:
             return self.clause.key
-        if self.section_id:
+        if self.section_id and self.section is not None:
             return self.section.key
         return "declaration"
 

@@ -5,18 +5,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from config.auth_types import AnyUser
 from declarations.models import Declaration
 from declarations.permissions import COMMENT, get_declaration_for, is_secretariat
 from signatories.models import Membership, Party
 
 from .models import Comment, CommentRound
-
-User = AbstractBaseUser | AnonymousUser
 
 DRAFTING_ROLES = (Membership.Role.REVIEWER, Membership.Role.FOCAL_POINT)
 
@@ -25,7 +23,7 @@ DRAFTING_ROLES = (Membership.Role.REVIEWER, Membership.Role.FOCAL_POINT)
 class Access:
     """What one user is in one declaration: secretariat, a party's reviewer or focal point, or a reader."""
 
-    user: User
+    user: AnyUser
     declaration: Declaration
     is_secretariat: bool = False
     may_comment: bool = False  # holds comment_declaration (participants and the secretariat)
@@ -43,19 +41,17 @@ class Access:
 
 @dataclass
 class RoundAccess(Access):
-    round: CommentRound | None = None
+    round: CommentRound = field(kw_only=True)  # always given: get_round_for() loads it first
     invited: bool = False
 
     def can_draft(self, now: datetime.datetime | None = None) -> bool:
-        assert self.round is not None
         return self.invited and self.is_reviewer and self.round.is_open(now)
 
     def can_submit(self, now: datetime.datetime | None = None) -> bool:
-        assert self.round is not None
         return self.invited and self.is_focal and self.round.is_open(now)
 
 
-def access_for(user: User, declaration: Declaration) -> Access:
+def access_for(user: AnyUser, declaration: Declaration) -> Access:
     """The user's standing in a declaration they can already see."""
     access = Access(user=user, declaration=declaration)
     access.is_secretariat = is_secretariat(user, declaration)
@@ -75,7 +71,7 @@ def access_for(user: User, declaration: Declaration) -> Access:
     return access
 
 
-def get_round_for(user: User, slug: str, number: int) -> RoundAccess:
+def get_round_for(user: AnyUser, slug: str, number: int) -> RoundAccess:
     """Load a round of a declaration the user may see; 404 for outsiders and for unknown rounds."""
     declaration = get_declaration_for(user, slug)
     try:
@@ -96,7 +92,6 @@ def get_round_for(user: User, slug: str, number: int) -> RoundAccess:
 
 def others_visible(access: RoundAccess, now: datetime.datetime | None = None) -> bool:
     """Whether the round's policy lets this participant read other parties' submitted comments now."""
-    assert access.round is not None
     if access.is_secretariat:
         return True
     if not access.may_comment:
@@ -122,7 +117,7 @@ def visible_comments(access: RoundAccess, now: datetime.datetime | None = None) 
     return qs.filter(condition)
 
 
-def get_comment_for(user: User, slug: str, number: int, comment_id: int) -> tuple[RoundAccess, Comment]:
+def get_comment_for(user: AnyUser, slug: str, number: int, comment_id: int) -> tuple[RoundAccess, Comment]:
     """Load one comment the user may read; 404 otherwise (a draft of another party does not exist for them)."""
     access = get_round_for(user, slug, number)
     try:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_users_with_perms
 
+from config.auth_types import User
 from declarations.models import Clause, ClauseText, Declaration, DeclarationParty, DeclarationVersion, Section
 from declarations.services import DeclarationError, EditConflict, clause_text_update, declaration_set_status
 from signatories.models import Membership, Party
@@ -45,16 +45,16 @@ def _clean(text: str, *, what: str, required: bool = False) -> str:
     return text
 
 
-def _roles(user: AbstractBaseUser, party: Party) -> set[str]:
+def _roles(user: User, party: Party) -> set[str]:
     return set(Membership.objects.filter(user=user, party=party).values_list("role", flat=True))
 
 
-def _require_role(user: AbstractBaseUser, party: Party, roles: Iterable[str], message: str) -> None:
+def _require_role(user: User, party: Party, roles: Iterable[str], message: str) -> None:
     if not _roles(user, party) & set(roles):
         raise ConsultationError(message)
 
 
-def _require_secretariat(user: AbstractBaseUser, declaration: Declaration) -> None:
+def _require_secretariat(user: User, declaration: Declaration) -> None:
     if not user.has_perm("declarations.edit_declaration", declaration):
         raise ConsultationError(_("Only the secretariat can do this."))
 
@@ -76,16 +76,16 @@ def _invitation(round_: CommentRound, party: Party) -> RoundInvitation:
     return invitation
 
 
-def secretariat_users(declaration: Declaration) -> list[AbstractBaseUser]:
+def secretariat_users(declaration: Declaration) -> list[User]:
     return list(get_users_with_perms(declaration, only_with_perms_in=["edit_declaration"], with_group_users=True))
 
 
-def _party_focal_points(party: Party) -> list[AbstractBaseUser]:
+def _party_focal_points(party: Party) -> list[User]:
     return [m.user for m in party.memberships.filter(role=Membership.Role.FOCAL_POINT).select_related("user")]
 
 
-def _party_members(parties: Iterable[Party]) -> list[AbstractBaseUser]:
-    seen: dict[int, AbstractBaseUser] = {}
+def _party_members(parties: Iterable[Party]) -> list[User]:
+    seen: dict[int, User] = {}
     for membership in Membership.objects.filter(party__in=list(parties)).select_related("user"):
         seen.setdefault(membership.user_id, membership.user)
     return list(seen.values())
@@ -94,9 +94,7 @@ def _party_members(parties: Iterable[Party]) -> list[AbstractBaseUser]:
 # --- rounds -----------------------------------------------------------------------------------
 
 
-def rounds_settle(
-    *, declaration: Declaration, by: AbstractBaseUser | None = None, now: datetime.datetime | None = None
-) -> None:
+def rounds_settle(*, declaration: Declaration, by: User | None = None, now: datetime.datetime | None = None) -> None:
     """Move a declaration back to drafting once its last open round has passed its deadline."""
     now = _now(now)
     if declaration.status != Declaration.Status.CONSULTATION:
@@ -120,7 +118,7 @@ def round_open(
     visibility: str = CommentRound.Visibility.IMMEDIATE,
     parties: Iterable[Party] | None = None,
     instructions: str = "",
-    by: AbstractBaseUser,
+    by: User,
     now: datetime.datetime | None = None,
 ) -> CommentRound:
     """Open a comment round on a published version and tell the invited parties."""
@@ -183,7 +181,7 @@ def round_open(
 
 
 def round_close(
-    *, round: CommentRound, by: AbstractBaseUser, reason: str = "", now: datetime.datetime | None = None
+    *, round: CommentRound, by: User, reason: str = "", now: datetime.datetime | None = None
 ) -> CommentRound:
     """Close a round before its deadline; the declaration goes back to drafting."""
     now = _now(now)
@@ -266,7 +264,7 @@ def comment_create(
     proposed_text: str = "",
     clause: Clause | None = None,
     section: Section | None = None,
-    by: AbstractBaseUser,
+    by: User,
     now: datetime.datetime | None = None,
 ) -> Comment:
     """Draft a comment for a party; only the party sees it until its focal point submits."""
@@ -306,7 +304,7 @@ def comment_update(
     proposed_text: str = "",
     clause: Clause | None = None,
     section: Section | None = None,
-    by: AbstractBaseUser,
+    by: User,
     now: datetime.datetime | None = None,
 ) -> Comment:
     """Edit a draft: its author, or the party's focal point reviewing it before submission."""
@@ -338,7 +336,7 @@ def comment_update(
     return locked
 
 
-def comment_discard(*, comment: Comment, by: AbstractBaseUser, now: datetime.datetime | None = None) -> None:
+def comment_discard(*, comment: Comment, by: User, now: datetime.datetime | None = None) -> None:
     """Throw away a draft (submitted comments are never deleted, only withdrawn)."""
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -354,9 +352,7 @@ def comment_discard(*, comment: Comment, by: AbstractBaseUser, now: datetime.dat
 # --- the party's voice ------------------------------------------------------------------------
 
 
-def party_submit(
-    *, round: CommentRound, party: Party, by: AbstractBaseUser, now: datetime.datetime | None = None
-) -> list[Comment]:
+def party_submit(*, round: CommentRound, party: Party, by: User, now: datetime.datetime | None = None) -> list[Comment]:
     """The focal point submits all the party's drafts at once; they become the party's comments."""
     now = _now(now)
     _require_role(by, party, (Membership.Role.FOCAL_POINT,), _("Only the party's focal point can submit comments."))
@@ -390,7 +386,7 @@ def party_submit(
 
 
 def party_submit_no_comments(
-    *, round: CommentRound, party: Party, by: AbstractBaseUser, now: datetime.datetime | None = None
+    *, round: CommentRound, party: Party, by: User, now: datetime.datetime | None = None
 ) -> RoundInvitation:
     """The focal point records that the party has no comments on this version."""
     now = _now(now)
@@ -412,9 +408,7 @@ def party_submit_no_comments(
     return invitation
 
 
-def comment_withdraw(
-    *, comment: Comment, reason: str, by: AbstractBaseUser, now: datetime.datetime | None = None
-) -> Comment:
+def comment_withdraw(*, comment: Comment, reason: str, by: User, now: datetime.datetime | None = None) -> Comment:
     """The focal point withdraws a submitted comment while the round is open; it stays on the record."""
     now = _now(now)
     reason = _clean(reason, what=_("reason for withdrawing"), required=True)
@@ -446,7 +440,7 @@ def comment_dispose(
     comment: Comment,
     disposition: str,
     reason: str,
-    by: AbstractBaseUser,
+    by: User,
     apply: bool = False,
     text: str | None = None,
     base_revision: int | None = None,
@@ -522,9 +516,7 @@ def comment_dispose(
     return locked
 
 
-def comment_reply(
-    *, comment: Comment, text: str, by: AbstractBaseUser, now: datetime.datetime | None = None
-) -> CommentReply:
+def comment_reply(*, comment: Comment, text: str, by: User, now: datetime.datetime | None = None) -> CommentReply:
     """Add to the thread between the secretariat and the commenting party, and tell the other side."""
     text = _clean(text, what=_("reply"), required=True)
     declaration = comment.round.declaration

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.auth_types import AuthenticatedHttpRequest
 from declarations.models import ClauseText, DeclarationVersion
 from declarations.permissions import get_declaration_for
 from declarations.services import DeclarationError
@@ -40,7 +41,6 @@ def _ui_language(request: HttpRequest) -> str:
 
 
 def _round_url(access: RoundAccess) -> str:
-    assert access.round is not None
     return reverse("consultations:round", args=[access.declaration.slug, access.round.number])
 
 
@@ -51,7 +51,7 @@ def _require_secretariat(access: RoundAccess) -> None:
 
 @require_GET
 @login_required
-def round_list(request: HttpRequest, slug: str) -> HttpResponse:
+def round_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     declaration = get_declaration_for(request.user, slug)
     access = access_for(request.user, declaration)
     # Without the snapshots: the list shows version numbers, not the text (~1 MB per version at UN scale).
@@ -65,7 +65,7 @@ def round_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def round_new(request: HttpRequest, slug: str) -> HttpResponse:
+def round_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     declaration = get_declaration_for(request.user, slug)
     if not access_for(request.user, declaration).is_secretariat:
         raise PermissionDenied
@@ -79,7 +79,7 @@ def round_new(request: HttpRequest, slug: str) -> HttpResponse:
                 visibility=form.cleaned_data["visibility"],
                 parties=form.cleaned_data["parties"],
                 instructions=form.cleaned_data["instructions"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except ERRORS as exc:
             form.add_error(None, str(exc))
@@ -91,7 +91,7 @@ def round_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def round_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def round_detail(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     access = get_round_for(request.user, slug, number)
     round_ = access.round
     assert round_ is not None
@@ -135,13 +135,13 @@ def round_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def round_close(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def round_close(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     access = get_round_for(request.user, slug, number)
     _require_secretariat(access)
     form = CloseForm(request.POST)
     form.is_valid()
     try:
-        services.round_close(round=access.round, reason=form.cleaned_data.get("reason", ""), by=request.user)  # type: ignore[arg-type]
+        services.round_close(round=access.round, reason=form.cleaned_data.get("reason", ""), by=request.user)
     except ERRORS as exc:
         messages.error(request, str(exc))
     else:
@@ -175,7 +175,7 @@ def _comment_form_page(
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def comment_new(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def comment_new(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     access = get_round_for(request.user, slug, number)
     if not access.can_draft():
         raise PermissionDenied
@@ -196,7 +196,7 @@ def comment_new(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.comment_create(
-                round=access.round,  # type: ignore[arg-type]
+                round=access.round,
                 party=access.party,  # type: ignore[arg-type]
                 kind=data["kind"],
                 language=data["language"],
@@ -204,7 +204,7 @@ def comment_new(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 proposed_text=data["proposed_text"],
                 clause=data["clause"],
                 section=data["section"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except ERRORS as exc:
             form.add_error(None, str(exc))
@@ -216,7 +216,7 @@ def comment_new(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def comment_edit(request: HttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
+def comment_edit(request: AuthenticatedHttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
     access, comment = get_comment_for(request.user, slug, number, comment_id)
     if not can_edit_draft(access, comment):
         raise PermissionDenied
@@ -241,7 +241,7 @@ def comment_edit(request: HttpRequest, slug: str, number: int, comment_id: int) 
                 proposed_text=data["proposed_text"],
                 clause=data["clause"],
                 section=data["section"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except ERRORS as exc:
             form.add_error(None, str(exc))
@@ -253,10 +253,10 @@ def comment_edit(request: HttpRequest, slug: str, number: int, comment_id: int) 
 
 @require_POST
 @login_required
-def comment_discard(request: HttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
+def comment_discard(request: AuthenticatedHttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
     access, comment = get_comment_for(request.user, slug, number, comment_id)
     try:
-        services.comment_discard(comment=comment, by=request.user)  # type: ignore[arg-type]
+        services.comment_discard(comment=comment, by=request.user)
     except ERRORS as exc:
         messages.error(request, str(exc))
     else:
@@ -266,16 +266,16 @@ def comment_discard(request: HttpRequest, slug: str, number: int, comment_id: in
 
 @require_POST
 @login_required
-def party_submit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def party_submit(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     access = get_round_for(request.user, slug, number)
     if access.party is None or not access.invited:
         raise PermissionDenied
     try:
         if request.POST.get("answer") == "no_comments":
-            services.party_submit_no_comments(round=access.round, party=access.party, by=request.user)  # type: ignore[arg-type]
+            services.party_submit_no_comments(round=access.round, party=access.party, by=request.user)
             messages.success(request, _("Your party's answer “no comments” is recorded."))
         else:
-            submitted = services.party_submit(round=access.round, party=access.party, by=request.user)  # type: ignore[arg-type]
+            submitted = services.party_submit(round=access.round, party=access.party, by=request.user)
             messages.success(request, _("%(count)s comments submitted for your party.") % {"count": len(submitted)})
     except ERRORS as exc:
         messages.error(request, str(exc))
@@ -284,7 +284,7 @@ def party_submit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def comment_detail(request: HttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
+def comment_detail(request: AuthenticatedHttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
     access, comment = get_comment_for(request.user, slug, number, comment_id)
     return _comment_page(request, access, comment)
 
@@ -352,7 +352,7 @@ def _comment_url(access: RoundAccess, comment: Comment) -> str:
 
 @require_POST
 @login_required
-def comment_dispose(request: HttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
+def comment_dispose(request: AuthenticatedHttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
     access, comment = get_comment_for(request.user, slug, number, comment_id)
     _require_secretariat(access)
     form = DispositionForm(request.POST)
@@ -372,7 +372,7 @@ def comment_dispose(request: HttpRequest, slug: str, number: int, comment_id: in
                 ),
                 text=data["text"] or None,
                 base_revision=data["base_revision"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except ERRORS as exc:
             form.add_error(None, str(exc))
@@ -386,14 +386,14 @@ def comment_dispose(request: HttpRequest, slug: str, number: int, comment_id: in
 
 @require_POST
 @login_required
-def comment_withdraw(request: HttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
+def comment_withdraw(request: AuthenticatedHttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
     access, comment = get_comment_for(request.user, slug, number, comment_id)
     if access.party is None or comment.party_id != access.party.pk:
         raise PermissionDenied
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            services.comment_withdraw(comment=comment, reason=form.cleaned_data["reason"], by=request.user)  # type: ignore[arg-type]
+            services.comment_withdraw(comment=comment, reason=form.cleaned_data["reason"], by=request.user)
         except ERRORS as exc:
             form.add_error(None, str(exc))
         else:
@@ -404,14 +404,14 @@ def comment_withdraw(request: HttpRequest, slug: str, number: int, comment_id: i
 
 @require_POST
 @login_required
-def comment_reply(request: HttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
+def comment_reply(request: AuthenticatedHttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
     access, comment = get_comment_for(request.user, slug, number, comment_id)
     if not can_see_thread(access, comment):
         raise PermissionDenied
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
-            services.comment_reply(comment=comment, text=form.cleaned_data["text"], by=request.user)  # type: ignore[arg-type]
+            services.comment_reply(comment=comment, text=form.cleaned_data["text"], by=request.user)
         except ERRORS as exc:
             form.add_error(None, str(exc))
         else:
@@ -421,7 +421,7 @@ def comment_reply(request: HttpRequest, slug: str, number: int, comment_id: int)
 
 @require_GET
 @login_required
-def matrix_download(request: HttpRequest, slug: str, number: int, fmt: str) -> HttpResponse:
+def matrix_download(request: AuthenticatedHttpRequest, slug: str, number: int, fmt: str) -> HttpResponse:
     access = get_round_for(request.user, slug, number)
     _require_secretariat(access)
     if fmt not in ("xlsx", "csv"):
@@ -452,7 +452,7 @@ def _publish_url(slug: str, note: str) -> str | None:
 
 @require_GET
 @login_required
-def reflection(request: HttpRequest, slug: str) -> HttpResponse:
+def reflection(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     declaration = get_declaration_for(request.user, slug)
     if not access_for(request.user, declaration).is_secretariat:
         raise PermissionDenied

@@ -120,7 +120,7 @@ def seed_demo(*, create_users: bool) -> Declaration:
     for key in DEMO_PARTIES:
         party = parties[key]
         for suffix, role in ROLE_SUFFIX.items():
-            user = _user(f"{key}.{suffix}", first=party.short_name, last=role.label, create=create_users)
+            user = _user(f"{key}.{suffix}", first=party.short_name, last=str(role.label), create=create_users)
             if user is not None:
                 membership_add(user=user, party=party, role=role, by=None)
     observer = _user("observer", first="UN", last="Observer", create=create_users)

@@ -77,7 +77,7 @@ def validate(data: object) -> Snapshot:
     if len(set(languages)) != len(languages):
         raise InterchangeError("languages", "lists a language twice")
     source = data.get("source_language", languages[0])
-    if source not in languages:
+    if not isinstance(source, str) or source not in languages:
         raise InterchangeError("source_language", f"'{source}' is not in 'languages'")
     # Security review: `format` was never checked, so any value (even a huge number) was accepted.
     if "format" in data and data["format"] != FORMAT:

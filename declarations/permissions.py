@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
+
+from config.auth_types import AnyUser
 
 from .models import Declaration
 
@@ -15,17 +16,15 @@ EDIT = "declarations.edit_declaration"
 COMMENT = "declarations.comment_declaration"
 SIGN = "declarations.sign_declaration"
 
-User = AbstractBaseUser | AnonymousUser
 
-
-def declarations_for(user: User, perm: str = VIEW) -> QuerySet[Declaration]:
+def declarations_for(user: AnyUser, perm: str = VIEW) -> QuerySet[Declaration]:
     """Declarations the user holds `perm` on, through their own or their party's grants."""
     if not user.is_authenticated:
         return Declaration.objects.none()
     return get_objects_for_user(user, perm, klass=Declaration, accept_global_perms=False)
 
 
-def get_declaration_for(user: User, slug: str, perm: str | None = None) -> Declaration:
+def get_declaration_for(user: AnyUser, slug: str, perm: str | None = None) -> Declaration:
     """Load a declaration the user may see; 404 when they may not, 403 when they lack `perm`."""
     try:
         declaration = declarations_for(user).get(slug=slug)
@@ -36,5 +35,5 @@ def get_declaration_for(user: User, slug: str, perm: str | None = None) -> Decla
     return declaration
 
 
-def is_secretariat(user: User, declaration: Declaration) -> bool:
+def is_secretariat(user: AnyUser, declaration: Declaration) -> bool:
     return bool(user.is_authenticated and user.has_perm(EDIT, declaration))

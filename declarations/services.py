@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -12,14 +11,12 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 from simple_history.utils import bulk_create_with_history
 
+from config.auth_types import User
 from signatories.models import Party
 
 from .interchange import Snapshot, content_hash, default_slug, validate
 from .models import Clause, ClauseText, Declaration, DeclarationParty, DeclarationVersion, Section
 from .selectors import declaration_snapshot
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 SECRETARIAT_PERMS = ["view_declaration", "edit_declaration", "comment_declaration"]
 PARTICIPANT_PERMS = ["view_declaration", "comment_declaration"]
@@ -29,7 +26,7 @@ class DeclarationError(Exception):
     """A request that the declaration's state does not allow; the message is for the user."""
 
 
-def declaration_import(*, data: Snapshot | Any, by: AbstractBaseUser | None, slug: str | None = None) -> Declaration:
+def declaration_import(*, data: Snapshot | Any, by: User | None, slug: str | None = None) -> Declaration:
     """Create a declaration from an interchange file; nothing is written if anything is wrong."""
     data = validate(data)
     slug = slug or data.get("slug") or default_slug(data)
@@ -84,7 +81,7 @@ def declaration_add_party(
     declaration: Declaration,
     party: Party,
     role: str = DeclarationParty.Role.PARTICIPANT,
-    by: AbstractBaseUser | None,
+    by: User | None,
 ) -> DeclarationParty:
     """Link a party to a declaration and grant its members the matching object permissions."""
     with transaction.atomic():
@@ -100,25 +97,19 @@ def declaration_add_party(
     return link
 
 
-def declaration_grant_secretariat(
-    *, declaration: Declaration, user: AbstractBaseUser, by: AbstractBaseUser | None
-) -> None:
+def declaration_grant_secretariat(*, declaration: Declaration, user: User, by: User | None) -> None:
     """Make a user part of the secretariat of one declaration."""
     with transaction.atomic():
         for perm in SECRETARIAT_PERMS:
             assign_perm(perm, user, declaration)
 
 
-def declaration_grant_observer(
-    *, declaration: Declaration, user: AbstractBaseUser, by: AbstractBaseUser | None
-) -> None:
+def declaration_grant_observer(*, declaration: Declaration, user: User, by: User | None) -> None:
     """Let a user read a declaration without taking part."""
     assign_perm("view_declaration", user, declaration)
 
 
-def declaration_set_status(
-    *, declaration: Declaration, status: str, by: AbstractBaseUser | None, reason: str = ""
-) -> None:
+def declaration_set_status(*, declaration: Declaration, status: str, by: User | None, reason: str = "") -> None:
     """Move a declaration to another status along the allowed transitions."""
     with transaction.atomic():
         locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
@@ -136,9 +127,7 @@ def declaration_set_status(
         declaration.status = status
 
 
-def version_publish(
-    *, declaration: Declaration, label: str, note: str = "", by: AbstractBaseUser | None
-) -> DeclarationVersion:
+def version_publish(*, declaration: Declaration, label: str, note: str = "", by: User | None) -> DeclarationVersion:
     """Freeze the whole current text, every language, as the next numbered version."""
     label = label.strip()
     if not label:
@@ -216,7 +205,7 @@ def _clean_heading(text: str) -> str:
     return text
 
 
-def _stamp(obj: Any, *, by: AbstractBaseUser | None, reason: str) -> None:
+def _stamp(obj: Any, *, by: User | None, reason: str) -> None:
     """Tell simple-history who made this change and why (the middleware is absent in commands)."""
     obj._change_reason = reason.strip()[:100] or None
     if by is not None and by.pk:
@@ -235,9 +224,7 @@ def clause_text_update(
         declaration = locked_clause.declaration
         _check_editable(declaration)
         if language not in declaration.languages:
-            raise DeclarationError(
-                _("“%(language)s” is not a language of this declaration.") % {"language": language}
-            )
+            raise DeclarationError(_("“%(language)s” is not a language of this declaration.") % {"language": language})
         if locked_clause.deleted_at is not None:
             raise DeclarationError(_("This clause has been deleted; restore it before editing."))
         if not text and language == declaration.source_language:
@@ -303,7 +290,7 @@ def _free_key(model: type[Clause] | type[Section], declaration: Declaration, bas
     return f"{base}-{n}"
 
 
-def _renumber(items: list[Any], *, by: AbstractBaseUser | None, reason: str, moved: Any = None) -> None:
+def _renumber(items: list[Any], *, by: User | None, reason: str, moved: Any = None) -> None:
     """Give items positions 0..n in list order, saving (with history) only those that changed."""
     for pos, item in enumerate(items):
         if item.pk is None:  # a new row: saved by the caller, with its own history entry

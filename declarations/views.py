@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.auth_types import AuthenticatedHttpRequest
 from signatories.models import Membership
 
 from . import forms, redline, selectors, services
@@ -29,7 +30,7 @@ def _language(request: HttpRequest, name: str, languages: list[str], default: st
 
 @require_GET
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     declarations = (
         declarations_for(request.user)
         .annotate(version_count=Count("versions"), last_version=Max("versions__number"))
@@ -41,7 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def declaration_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def declaration_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     declaration = get_declaration_for(request.user, slug)
     languages = list(declaration.languages)
     ui_language = (request.LANGUAGE_CODE or "en").split("-")[0]
@@ -128,7 +129,7 @@ def _after_change(request: HttpRequest, reading: dict[str, Any], message: str, *
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def clause_edit(request: HttpRequest, slug: str, key: str, language: str) -> HttpResponse:
+def clause_edit(request: AuthenticatedHttpRequest, slug: str, key: str, language: str) -> HttpResponse:
     """Edit one language of one clause in place; a stale revision shows the conflict view."""
     declaration = get_declaration_for(request.user, slug, EDIT)
     if language not in declaration.languages:
@@ -156,7 +157,7 @@ def clause_edit(request: HttpRequest, slug: str, key: str, language: str) -> Htt
                     language=language,
                     text=text,
                     base_revision=form.cleaned_data["base_revision"],
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                     reason=form.cleaned_data["reason"],
                 )
             except services.EditConflict as conflict:
@@ -199,7 +200,7 @@ def clause_edit(request: HttpRequest, slug: str, key: str, language: str) -> Htt
 
 @require_GET
 @login_required
-def clause_block(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+def clause_block(request: AuthenticatedHttpRequest, slug: str, key: str) -> HttpResponse:
     """One clause as the reading page shows it (what Cancel swaps back in)."""
     declaration = get_declaration_for(request.user, slug)
     reading = _reading(request, declaration)
@@ -210,13 +211,13 @@ def clause_block(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def clause_confirm(request: HttpRequest, slug: str, key: str, language: str) -> HttpResponse:
+def clause_confirm(request: AuthenticatedHttpRequest, slug: str, key: str, language: str) -> HttpResponse:
     """Confirm that a flagged translation still says the same as the changed language."""
     declaration = get_declaration_for(request.user, slug, EDIT)
     clause = _live_clause(declaration, key)
     reading = _reading(request, declaration)
     try:
-        services.clause_translation_confirm(clause=clause, language=language, by=request.user)  # type: ignore[arg-type]
+        services.clause_translation_confirm(clause=clause, language=language, by=request.user)
     except DeclarationError as error:
         messages.error(request, str(error))
         return redirect(_detail_url(reading, f"clause-{key}"))
@@ -228,7 +229,7 @@ def clause_confirm(request: HttpRequest, slug: str, key: str, language: str) -> 
 
 @require_POST
 @login_required
-def clause_delete(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+def clause_delete(request: AuthenticatedHttpRequest, slug: str, key: str) -> HttpResponse:
     """Soft-delete a clause: gone from the draft, kept in history and versions, restorable."""
     declaration = get_declaration_for(request.user, slug, EDIT)
     clause = _live_clause(declaration, key)
@@ -236,7 +237,7 @@ def clause_delete(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     form = forms.ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.clause_delete(clause=clause, by=request.user, reason=reason)  # type: ignore[arg-type]
+        services.clause_delete(clause=clause, by=request.user, reason=reason)
     except DeclarationError as error:
         messages.error(request, str(error))
         return redirect(_detail_url(reading))
@@ -249,13 +250,13 @@ def clause_delete(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def clause_restore(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+def clause_restore(request: AuthenticatedHttpRequest, slug: str, key: str) -> HttpResponse:
     """Bring a deleted clause back into the draft."""
     declaration = get_declaration_for(request.user, slug, EDIT)
     clause = get_object_or_404(Clause, declaration=declaration, key=key)
     reading = _reading(request, declaration)
     try:
-        services.clause_restore(clause=clause, by=request.user)  # type: ignore[arg-type]
+        services.clause_restore(clause=clause, by=request.user)
     except DeclarationError as error:
         messages.error(request, str(error))
         return redirect("declarations:deleted", slug=slug)
@@ -264,7 +265,7 @@ def clause_restore(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def clause_move(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+def clause_move(request: AuthenticatedHttpRequest, slug: str, key: str) -> HttpResponse:
     """Move a clause one place up or down (across section borders), or to the end of another section."""
     declaration = get_declaration_for(request.user, slug, EDIT)
     clause = _live_clause(declaration, key)
@@ -298,7 +299,7 @@ def clause_move(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     else:
         return HttpResponseBadRequest("direction or section required")
     try:
-        services.clause_move(clause=clause, section=target.section, index=index, by=request.user)  # type: ignore[arg-type]
+        services.clause_move(clause=clause, section=target.section, index=index, by=request.user)
     except DeclarationError as error:
         messages.error(request, str(error))
         return redirect(_detail_url(reading))
@@ -307,7 +308,7 @@ def clause_move(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def clause_add(request: HttpRequest, slug: str, section_key: str) -> HttpResponse:
+def clause_add(request: AuthenticatedHttpRequest, slug: str, section_key: str) -> HttpResponse:
     """Add a clause at the end of a section, or right after the clause named in `after`."""
     declaration = get_declaration_for(request.user, slug, EDIT)
     section = get_object_or_404(Section, declaration=declaration, key=section_key, deleted_at=None)
@@ -321,7 +322,7 @@ def clause_add(request: HttpRequest, slug: str, section_key: str) -> HttpRespons
                 section=section,
                 texts=form.texts(),
                 after=after,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 reason=form.cleaned_data["reason"],
             )
         except DeclarationError as error:
@@ -341,7 +342,7 @@ def clause_add(request: HttpRequest, slug: str, section_key: str) -> HttpRespons
 
 @require_GET
 @login_required
-def deleted_list(request: HttpRequest, slug: str) -> HttpResponse:
+def deleted_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Deleted clauses and sections, each with Restore (secretariat only)."""
     declaration = get_declaration_for(request.user, slug, EDIT)
     return render(
@@ -357,7 +358,7 @@ def deleted_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def clause_history(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+def clause_history(request: AuthenticatedHttpRequest, slug: str, key: str) -> HttpResponse:
     """Every revision of a clause per language, with author, time, reason and the redline to the previous one."""
     declaration = get_declaration_for(request.user, slug)
     clause = get_object_or_404(Clause.objects.select_related("section"), declaration=declaration, key=key)
@@ -388,7 +389,7 @@ def clause_history(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def section_add(request: HttpRequest, slug: str) -> HttpResponse:
+def section_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Add a section (at the end, or after the section named in `after`)."""
     declaration = get_declaration_for(request.user, slug, EDIT)
     reading = _reading(request, declaration)
@@ -401,7 +402,7 @@ def section_add(request: HttpRequest, slug: str) -> HttpResponse:
                 declaration=declaration,
                 heading=form.texts(),
                 after=after,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 reason=form.cleaned_data["reason"],
             )
         except DeclarationError as error:
@@ -419,7 +420,7 @@ def section_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def section_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+def section_edit(request: AuthenticatedHttpRequest, slug: str, key: str) -> HttpResponse:
     """Change a section's heading in each language."""
     declaration = get_declaration_for(request.user, slug, EDIT)
     section = get_object_or_404(Section, declaration=declaration, key=key, deleted_at=None)
@@ -433,7 +434,7 @@ def section_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                 section=section,
                 heading=form.texts(),
                 base_revision=form.cleaned_data["base_revision"] or 0,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 reason=form.cleaned_data["reason"],
             )
         except DeclarationError as error:
@@ -451,7 +452,7 @@ def section_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def section_move(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+def section_move(request: AuthenticatedHttpRequest, slug: str, key: str) -> HttpResponse:
     """Move a section one place up or down."""
     declaration = get_declaration_for(request.user, slug, EDIT)
     section = get_object_or_404(Section, declaration=declaration, key=key, deleted_at=None)
@@ -463,7 +464,7 @@ def section_move(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     )
     index = keys.index(key) + (-1 if request.POST.get("direction") == "up" else 1)
     try:
-        services.section_move(section=section, index=max(index, 0), by=request.user)  # type: ignore[arg-type]
+        services.section_move(section=section, index=max(index, 0), by=request.user)
     except DeclarationError as error:
         messages.error(request, str(error))
     else:
@@ -473,13 +474,13 @@ def section_move(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def section_delete(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+def section_delete(request: AuthenticatedHttpRequest, slug: str, key: str) -> HttpResponse:
     """Soft-delete an empty section."""
     declaration = get_declaration_for(request.user, slug, EDIT)
     section = get_object_or_404(Section, declaration=declaration, key=key, deleted_at=None)
     reading = _reading(request, declaration)
     try:
-        services.section_delete(section=section, by=request.user)  # type: ignore[arg-type]
+        services.section_delete(section=section, by=request.user)
     except DeclarationError as error:
         messages.error(request, str(error))
         return redirect(_detail_url(reading, f"section-{key}"))
@@ -489,12 +490,12 @@ def section_delete(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def section_restore(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+def section_restore(request: AuthenticatedHttpRequest, slug: str, key: str) -> HttpResponse:
     """Bring a deleted section back."""
     declaration = get_declaration_for(request.user, slug, EDIT)
     section = get_object_or_404(Section, declaration=declaration, key=key)
     reading = _reading(request, declaration)
-    services.section_restore(section=section, by=request.user)  # type: ignore[arg-type]
+    services.section_restore(section=section, by=request.user)
     messages.success(request, gettext("The section was restored."))
     return redirect(_detail_url(reading, f"section-{key}"))
 
@@ -504,7 +505,7 @@ def section_restore(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def version_list(request: HttpRequest, slug: str) -> HttpResponse:
+def version_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Every published version with its label, date, publisher and SHA-256."""
     declaration = get_declaration_for(request.user, slug)
     versions = declaration.versions.select_related("published_by").order_by("-number")
@@ -517,7 +518,7 @@ def version_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def version_detail(request: AuthenticatedHttpRequest, slug: str, number: int) -> HttpResponse:
     """Exactly what was published: rendered from the stored snapshot, never from live rows."""
     declaration = get_declaration_for(request.user, slug)
     version = get_object_or_404(
@@ -548,7 +549,7 @@ def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def version_publish(request: HttpRequest, slug: str) -> HttpResponse:
+def version_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Publish the draft as the next named version; lists clauses whose translation needs an update."""
     declaration = get_declaration_for(request.user, slug, EDIT)
     drifted = selectors.drifted_texts(declaration)
@@ -559,7 +560,7 @@ def version_publish(request: HttpRequest, slug: str) -> HttpResponse:
                 declaration=declaration,
                 label=form.cleaned_data["label"],
                 note=form.cleaned_data["note"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except DeclarationError as error:
             form.add_error(None, str(error))
@@ -589,7 +590,7 @@ def _snapshot_for(declaration: Declaration, ref: str) -> Any:
 
 @require_GET
 @login_required
-def compare(request: HttpRequest, slug: str) -> HttpResponse:
+def compare(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Redline between two versions, or a version and the current draft, in one language."""
     declaration = get_declaration_for(request.user, slug)
     numbers = list(declaration.versions.order_by("number").values_list("number", flat=True))

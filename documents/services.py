@@ -7,7 +7,6 @@ import io
 import logging
 import uuid
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from config.auth_types import User
 from declarations.models import Declaration, DeclarationVersion
 
 from . import selectors
@@ -60,7 +60,7 @@ def document_issue(
     kind: str,
     languages: list[str],
     layout: str | None,
-    by: AbstractBaseUser | None,
+    by: User | None,
 ) -> IssuedDocument:
     """Render, seal and register a PDF, or return the one already issued for the same inputs."""
     languages, layout = export_options(version=version, languages=languages, layout=layout)
@@ -83,7 +83,7 @@ def document_issue(
         summary=data.summary(),
         size=len(pdf),
         pages=_page_count(pdf),
-        created_by=by,  # type: ignore[misc]  # the project's user model
+        created_by=by,
     )
     # The file goes to storage first: a row never points at bytes that are not there.
     document.file.save(f"{document.sha256}.pdf", ContentFile(pdf), save=False)
@@ -110,7 +110,7 @@ def export_request(
     kind: str,
     languages: list[str],
     layout: str | None,
-    by: AbstractBaseUser,
+    by: User,
 ) -> ExportJob:
     """Ask for a PDF: answered at once from an issued document, otherwise queued for the worker."""
     if version.declaration_id != declaration.pk:
@@ -127,7 +127,7 @@ def export_request(
             kind=kind,
             languages=languages,
             layout=layout,
-            requested_by=by,  # type: ignore[misc]  # the project's user model
+            requested_by=by,
             status=ExportJob.Status.READY if existing else ExportJob.Status.QUEUED,
             document=existing,
             finished_at=timezone.now() if existing else None,

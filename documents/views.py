@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.auth_types import AuthenticatedHttpRequest
 from declarations.models import Declaration, DeclarationVersion
 from declarations.permissions import get_declaration_for, is_secretariat
 
@@ -73,14 +74,14 @@ def _page(request: HttpRequest, declaration: Declaration, forms: dict[str, Any],
 
 @require_GET
 @login_required
-def export_page(request: HttpRequest, slug: str) -> HttpResponse:
+def export_page(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     declaration = get_declaration_for(request.user, slug)
     return _page(request, declaration, _forms(declaration, _versions(declaration)))
 
 
 @require_POST
 @login_required
-def export_create(request: HttpRequest, slug: str) -> HttpResponse:
+def export_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     declaration = get_declaration_for(request.user, slug)
     # An unknown kind falls back to the version form, which then explains what is missing (400).
     kind = request.POST.get("kind", "")
@@ -109,7 +110,7 @@ def export_create(request: HttpRequest, slug: str) -> HttpResponse:
             kind=kind,
             languages=form.cleaned_data["languages"],
             layout=form.cleaned_data.get("layout") or None,
-            by=request.user,  # type: ignore[arg-type]  # login_required: never anonymous
+            by=request.user,
         )
     except services.ExportError as exc:
         form.add_error(None, str(exc))
@@ -141,14 +142,14 @@ def _job_context(request: HttpRequest, declaration: Declaration, job: ExportJob)
 
 @require_GET
 @login_required
-def job_detail(request: HttpRequest, slug: str, job_id: UUID) -> HttpResponse:
+def job_detail(request: AuthenticatedHttpRequest, slug: str, job_id: UUID) -> HttpResponse:
     declaration, job = _job_for(request, slug, job_id)
     return render(request, "documents/job.html", _job_context(request, declaration, job))
 
 
 @require_GET
 @login_required
-def job_status(request: HttpRequest, slug: str, job_id: UUID) -> HttpResponse:
+def job_status(request: AuthenticatedHttpRequest, slug: str, job_id: UUID) -> HttpResponse:
     declaration, job = _job_for(request, slug, job_id)
     response = render(request, "documents/_job_status.html", _job_context(request, declaration, job))
     response["Cache-Control"] = "no-store"
@@ -157,7 +158,7 @@ def job_status(request: HttpRequest, slug: str, job_id: UUID) -> HttpResponse:
 
 @require_GET
 @login_required
-def download(request: HttpRequest, slug: str, sha256: str) -> FileResponse:
+def download(request: AuthenticatedHttpRequest, slug: str, sha256: str) -> FileResponse:
     declaration = get_declaration_for(request.user, slug)
     document = IssuedDocument.objects.filter(declaration=declaration, sha256=sha256).select_related("version").first()
     if document is None:
@@ -172,7 +173,7 @@ def download(request: HttpRequest, slug: str, sha256: str) -> FileResponse:
 
 @require_GET
 @login_required
-def submission_download(request: HttpRequest, slug: str) -> HttpResponse:
+def submission_download(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     declaration = get_declaration_for(request.user, slug)
     document = selectors.latest_submission(declaration)
     if document is None:

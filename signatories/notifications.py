@@ -6,16 +6,17 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from config.auth_types import User
+
 from .models import NotificationPreference
 
 
-def recipients(users: Iterable[AbstractBaseUser]) -> list[AbstractBaseUser]:
+def recipients(users: Iterable[User]) -> list[User]:
     """Users with an e-mail address who have not turned notifications off."""
     users = [u for u in users if getattr(u, "email", "") and u.is_active]
     opted_out = set(
@@ -24,9 +25,7 @@ def recipients(users: Iterable[AbstractBaseUser]) -> list[AbstractBaseUser]:
     return [u for u in users if u.pk not in opted_out]
 
 
-def notify(
-    users: Iterable[AbstractBaseUser], *, subject: str, template: str, context: dict[str, object] | None = None
-) -> None:
+def notify(users: Iterable[User], *, subject: str, template: str, context: dict[str, object] | None = None) -> None:
     """Queue one e-mail per recipient, rendered from `template` (a .txt template), on commit."""
     targets = recipients(users)
     if not targets:
@@ -38,18 +37,18 @@ def notify(
         with translation.override(language):
             for user in targets:
                 body = render_to_string(template, {**ctx, "recipient": user})
-                send_mail(subject, body, None, [user.email])  # type: ignore[attr-defined]
+                send_mail(subject, body, None, [user.email])
 
     transaction.on_commit(send)
 
 
-def set_email_notifications(*, user: AbstractBaseUser, enabled: bool) -> NotificationPreference:
+def set_email_notifications(*, user: User, enabled: bool) -> NotificationPreference:
     """Turn a user's e-mail notifications on or off."""
     pref, _ = NotificationPreference.objects.update_or_create(user=user, defaults={"email_enabled": enabled})
     return pref
 
 
-def wants_email(user: AbstractBaseUser) -> bool:
+def wants_email(user: User) -> bool:
     pref = NotificationPreference.objects.filter(user=user).first()
     return pref.email_enabled if pref else True
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group
 from django.db import transaction
+
+from config.auth_types import User
 
 from .models import Membership, Party
 
@@ -14,7 +16,7 @@ class PartyError(Exception):
     """A request about parties that cannot be carried out; the message is for the user."""
 
 
-def party_upsert(*, data: dict[str, Any], by: AbstractBaseUser | None) -> Party:
+def party_upsert(*, data: dict[str, Any], by: User | None) -> Party:
     """Create or update a party from the members file shape (key, name, short_name, country, kind)."""
     key = data.get("key")
     if not isinstance(key, str) or not key:
@@ -39,17 +41,17 @@ def party_upsert(*, data: dict[str, Any], by: AbstractBaseUser | None) -> Party:
     return party
 
 
-def membership_add(*, user: AbstractBaseUser, party: Party, role: str, by: AbstractBaseUser | None) -> Membership:
+def membership_add(*, user: User, party: Party, role: str, by: User | None) -> Membership:
     """Let a user act for a party in a role (idempotent)."""
     if role not in Membership.Role.values:
         raise PartyError(f"Unknown role '{role}'.")
     with transaction.atomic():
         membership, _ = Membership.objects.get_or_create(user=user, party=party, role=role)
-        user.groups.add(party.group)  # type: ignore[attr-defined]
+        user.groups.add(party.group)
     return membership
 
 
-def membership_remove(*, membership: Membership, by: AbstractBaseUser | None) -> None:
+def membership_remove(*, membership: Membership, by: User | None) -> None:
     """End a user's role for a party; they leave the party's group when no role is left."""
     with transaction.atomic():
         user, party = membership.user, membership.party
@@ -58,5 +60,5 @@ def membership_remove(*, membership: Membership, by: AbstractBaseUser | None) ->
             user.groups.remove(party.group)
 
 
-def parties_of(user: AbstractBaseUser) -> list[Party]:
+def parties_of(user: User) -> list[Party]:
     return list(Party.objects.filter(memberships__user=user).distinct())

@@ -105,6 +105,8 @@ PAGES: dict[str, tuple[str, Page]] = {
     "comment matrix XLSX": ("secretariat", lambda w: f"/d/{w.slug}/rounds/{w.last_round}/matrix.xlsx"),
     "comment matrix CSV": ("secretariat", lambda w: f"/d/{w.slug}/rounds/{w.last_round}/matrix.csv"),
     "reflection summary": ("secretariat", lambda w: f"/d/{w.slug}/rounds/reflection/"),
+    "open a comment round (form)": ("secretariat", lambda w: f"/d/{w.slug}/rounds/new/"),
+    "versions list": ("secretariat", lambda w: f"/d/{w.slug}/versions/"),
     "redline first → last version": ("secretariat", lambda w: f"/d/{w.slug}/compare/?from=1&to={w.last_version}"),
     "redline side by side in Arabic": (
         "secretariat",

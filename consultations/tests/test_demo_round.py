@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 
 from consultations import services
 from consultations.matrix import matrix_xlsx
@@ -95,6 +96,7 @@ def test_demo_round_from_opening_to_version_2(demo, rnd, user, party, clause) ->
     assert [o.reflected_in for o in party_comment_outcomes(declaration=demo, party=g)] == [2, 2, None]
 
     sheet = openpyxl.load_workbook(io.BytesIO(matrix_xlsx(rnd))).active
+    assert isinstance(sheet, Worksheet)
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 4
     assert [r[8] for r in rows] == ["Accepted", "Accepted", "Noted", "Rejected"]

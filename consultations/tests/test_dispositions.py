@@ -55,9 +55,11 @@ def test_accepting_a_proposal_applies_it_with_history(proposal, user, clause) ->
     )
     text = ClauseText.objects.get(clause=clause("vision"), language="en")
     assert text.text == proposal.proposed_text
-    assert comment.applied_history.history_change_reason == "Applied comment #1 (Gyeonggi)"
-    assert comment.applied_history.revision == text.revision
-    assert list(comment.applied_history.applied_comments.all()) == [comment]
+    history = comment.applied_history
+    assert history is not None
+    assert history.history_change_reason == "Applied comment #1 (Gyeonggi)"
+    assert history.revision == text.revision
+    assert list(history.applied_comments.all()) == [comment]
 
 
 def test_applying_refuses_when_the_clause_moved_on(proposal, user, clause) -> None:

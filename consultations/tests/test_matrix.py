@@ -7,6 +7,7 @@ import io
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 
 from consultations import services
 from consultations.matrix import matrix_csv, matrix_xlsx
@@ -25,6 +26,7 @@ def comments(submitted, user, clause):
 def test_xlsx_lists_comments_as_text_never_formulas(rnd, comments) -> None:
     """A cell starting with = is stored as text (quote-prefixed), and the values read back exactly."""
     sheet = openpyxl.load_workbook(io.BytesIO(matrix_xlsx(rnd))).active
+    assert isinstance(sheet, Worksheet)
     header = [c.value for c in sheet[1]]
     assert header[:4] == ["No.", "Party", "Clause reference", "Paragraph"]
     row = sheet[2]

@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from openpyxl.worksheet.worksheet import Worksheet
 
 from consultations.models import Comment
 from declarations.demo import MANIFESTO_SLUG
@@ -143,6 +144,7 @@ def test_matrix_download(rnd, submitted, user_client, at_now) -> None:
     )
     assert response["Content-Disposition"].endswith('-round-1-comments.xlsx"')
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert isinstance(sheet, Worksheet)
     assert sheet.max_row == 2
 
 

@@ -45,7 +45,7 @@ def test_publish_creates_next_version_with_hash(user_client: Any) -> None:
     assert response.status_code == 302
     assert response["Location"] == reverse("declarations:version", args=[MANIFESTO_SLUG, 2])
     assert version.label == "Revised draft" and version.note == "Two fixes."
-    assert version.published_by.username == "secretariat"
+    assert version.published_by is not None and version.published_by.username == "secretariat"
     assert version.content_hash == content_hash(version.snapshot)
 
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
+from config.auth_types import User
 from declarations.models import Declaration, DeclarationVersion
 
 from .models import SigningEvent
@@ -44,7 +44,7 @@ def audit_append(
     *,
     declaration: Declaration,
     kind: str,
-    by: AbstractBaseUser | None,
+    by: User | None,
     party_key: str = "",
     version: DeclarationVersion | None = None,
     data: dict[str, Any] | None = None,

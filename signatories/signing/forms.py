@@ -8,12 +8,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.auth_types import AuthenticatedHttpRequest
 from declarations.models import Declaration, DeclarationParty, DeclarationVersion
 
 from ..models import Membership, Party, SigningParty
@@ -157,7 +156,7 @@ class SignForm(_AnswerForm):
     image = forms.FileField(required=False, label=_("Signature image (PNG or JPEG, at most 1 MB)"))
     confirm = forms.BooleanField(label=_("I confirm the undertaking above on behalf of my party."))
 
-    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, request: AuthenticatedHttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
         self.signature_image: ContentFile[bytes] | None = None
@@ -165,7 +164,7 @@ class SignForm(_AnswerForm):
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        user: AbstractBaseUser = self.request.user  # type: ignore[assignment]
+        user = self.request.user
         # authenticate() rather than check_password(): failed attempts count towards the lockout.
         if authenticate(self.request, username=user.get_username(), password=password) != user:
             raise forms.ValidationError(_("The password is not correct."), code="password")

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from config.auth_types import AnyUser
 from declarations.models import Declaration
 from declarations.permissions import get_declaration_for, is_secretariat
 
 from ..models import Membership
 from .models import Signature, Signing, SigningParty
-
-User = AbstractBaseUser | AnonymousUser
 
 # What each action on one party's answer needs (besides seeing the declaration).
 SIGNATORY = "signatory"  # the designated signatory only
@@ -21,12 +19,12 @@ DESIGNATE = "designate"  # the party's focal point
 SECRETARIAT = "secretariat"
 
 
-def get_declaration_and_signing(user: User, slug: str) -> tuple[Declaration, Signing | None]:
+def get_declaration_and_signing(user: AnyUser, slug: str) -> tuple[Declaration, Signing | None]:
     declaration = get_declaration_for(user, slug)
     return declaration, Signing.objects.filter(declaration=declaration).select_related("version").first()
 
 
-def get_signing_for(user: User, slug: str, *, secretariat: bool = False) -> Signing:
+def get_signing_for(user: AnyUser, slug: str, *, secretariat: bool = False) -> Signing:
     """The declaration's signing; 404 for outsiders or when there is none, 403 for non-secretariat if asked."""
     declaration, signing = get_declaration_and_signing(user, slug)
     if signing is None:
@@ -37,7 +35,7 @@ def get_signing_for(user: User, slug: str, *, secretariat: bool = False) -> Sign
     return signing
 
 
-def get_signing_party_for(user: User, slug: str, party_key: str, need: str) -> SigningParty:
+def get_signing_party_for(user: AnyUser, slug: str, party_key: str, need: str) -> SigningParty:
     """One party's place in a signing, if the user may act for it as `need` says."""
     signing = get_signing_for(user, slug)
     try:
@@ -63,7 +61,7 @@ def get_signing_party_for(user: User, slug: str, party_key: str, need: str) -> S
     return sp
 
 
-def get_signature_for(user: User, slug: str, pk: int) -> Signature:
+def get_signature_for(user: AnyUser, slug: str, pk: int) -> Signature:
     signing = get_signing_for(user, slug)
     try:
         return Signature.objects.select_related("party").get(signing=signing, pk=pk)

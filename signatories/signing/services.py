@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from config.auth_types import User
 from declarations.models import Declaration, DeclarationVersion
 from declarations.services import declaration_set_status
 
@@ -85,7 +85,7 @@ def _signing_url(declaration: Declaration, party: Party | None = None) -> str:
     return reverse("signatories:sign", args=[declaration.slug, party.key])
 
 
-def _focal_points(parties: Iterable[Party]) -> list[AbstractBaseUser]:
+def _focal_points(parties: Iterable[Party]) -> list[User]:
     memberships = Membership.objects.filter(party__in=list(parties), role=Membership.Role.FOCAL_POINT)
     return [m.user for m in memberships.select_related("user")]
 
@@ -125,7 +125,7 @@ def signing_open(
     deadline: datetime,
     ordered: bool = False,
     undertaking: dict[str, str] | None = None,
-    by: AbstractBaseUser,
+    by: User,
 ) -> Signing:
     """Mark a published version final and ask the given parties, in the given order, to sign it."""
     if version.declaration_id != declaration.pk:
@@ -191,11 +191,11 @@ def _make_final(version: DeclarationVersion) -> None:
 def signatory_designate(
     *,
     signing_party: SigningParty,
-    user: AbstractBaseUser,
+    user: User,
     printed_name: str,
     printed_title: str,
     capacity: str = "",
-    by: AbstractBaseUser,
+    by: User,
 ) -> SigningParty:
     """Name the person who signs for a party and what to print under the signature."""
     printed_name, printed_title, capacity = _clean_printed(printed_name, printed_title, capacity)
@@ -213,7 +213,7 @@ def signatory_designate(
                 _("Your party has already signed; the signature must be revoked before the designation changes.")
             )
         previous = locked.signatory
-        locked.signatory = user  # type: ignore[assignment]
+        locked.signatory = user
         locked.printed_name, locked.printed_title, locked.capacity = printed_name, printed_title, capacity
         locked.designated_at, locked.designated_by = timezone.now(), by
         locked.save()
@@ -269,7 +269,7 @@ def signature_sign(
     idempotency_key: uuid.UUID | None,
     ip_address: str | None,
     user_agent: str,
-    by: AbstractBaseUser,
+    by: User,
 ) -> Signature:
     """Sign the version whose hash the signer saw, as the party's designated signatory (once)."""
     if method not in (Signature.Method.DRAWN, Signature.Method.UPLOADED):
@@ -340,7 +340,7 @@ def signature_decline(
     idempotency_key: uuid.UUID | None,
     ip_address: str | None,
     user_agent: str,
-    by: AbstractBaseUser,
+    by: User,
 ) -> Signature:
     """Record that a party will not sign this version, with a reason shown as the party chose."""
     reason = _clean_reason(reason)
@@ -387,7 +387,7 @@ def signature_decline(
     return signature
 
 
-def signature_revoke(*, signing_party: SigningParty, reason: str = "", by: AbstractBaseUser) -> Signature:
+def signature_revoke(*, signing_party: SigningParty, reason: str = "", by: User) -> Signature:
     """Withdraw one's own signature or decline while signing is open; the row stays, marked revoked."""
     reason = _clean_reason(reason)
     with transaction.atomic():
@@ -425,7 +425,7 @@ def signature_record_offline(
     capacity: str = "",
     signed_at: datetime,
     scan: Scan | None,
-    by: AbstractBaseUser,
+    by: User,
 ) -> Signature:
     """Record, as the secretariat, a signature given on paper (with its scan) or in person."""
     if method not in Signature.OFFLINE:
@@ -475,7 +475,7 @@ def signature_record_offline(
 
 
 def signing_reopen(
-    *, signing: Signing, version: DeclarationVersion, deadline: datetime | None = None, by: AbstractBaseUser
+    *, signing: Signing, version: DeclarationVersion, deadline: datetime | None = None, by: User
 ) -> list[Signature]:
     """Move signing to a newer version; every answer given on other text is superseded and re-asked."""
     with transaction.atomic():
@@ -540,7 +540,7 @@ def signing_reopen(
     return affected
 
 
-def signing_close(*, signing: Signing, by: AbstractBaseUser) -> Signing:
+def signing_close(*, signing: Signing, by: User) -> Signing:
     """End signing; the declaration becomes signed by the parties that signed the current text."""
     with transaction.atomic():
         locked = _lock(signing)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.auth_types import AuthenticatedHttpRequest
 from declarations.models import DeclarationVersion
 from declarations.permissions import get_declaration_for, is_secretariat
 
@@ -48,7 +49,7 @@ def _client(request: HttpRequest) -> tuple[str | None, str]:
 
 @require_GET
 @login_required
-def signing_board(request: HttpRequest, slug: str) -> HttpResponse:
+def signing_board(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     declaration, signing = get_declaration_and_signing(request.user, slug)
     secretariat = is_secretariat(request.user, declaration)
     if signing is None:
@@ -86,7 +87,7 @@ def signing_board(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def signing_open(request: HttpRequest, slug: str) -> HttpResponse:
+def signing_open(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     declaration = get_declaration_for(request.user, slug)
     if not is_secretariat(request.user, declaration):
         raise PermissionDenied
@@ -102,7 +103,7 @@ def signing_open(request: HttpRequest, slug: str) -> HttpResponse:
                 deadline=form.cleaned_data["deadline"],
                 ordered=form.cleaned_data["ordered"],
                 undertaking=form.undertaking(),
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except services.SigningError as exc:
             form.add_error(None, str(exc))
@@ -114,7 +115,7 @@ def signing_open(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def signing_reopen(request: HttpRequest, slug: str) -> HttpResponse:
+def signing_reopen(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     signing = get_signing_for(request.user, slug, secretariat=True)
     form = ReopenForm(request.POST, signing=signing)
     if form.is_valid():
@@ -123,7 +124,7 @@ def signing_reopen(request: HttpRequest, slug: str) -> HttpResponse:
                 signing=signing,
                 version=form.cleaned_data["version"],
                 deadline=form.cleaned_data["deadline"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except services.SigningError as exc:
             messages.error(request, str(exc))
@@ -140,10 +141,10 @@ def signing_reopen(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def signing_close(request: HttpRequest, slug: str) -> HttpResponse:
+def signing_close(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     signing = get_signing_for(request.user, slug, secretariat=True)
     try:
-        services.signing_close(signing=signing, by=request.user)  # type: ignore[arg-type]
+        services.signing_close(signing=signing, by=request.user)
     except services.SigningError as exc:
         messages.error(request, str(exc))
     else:
@@ -153,7 +154,7 @@ def signing_close(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def signing_remind(request: HttpRequest, slug: str) -> HttpResponse:
+def signing_remind(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     signing = get_signing_for(request.user, slug, secretariat=True)
     count = services.signing_send_reminders(signing=signing)
     messages.success(request, _("Reminders sent to %(count)s pending parties.") % {"count": count})
@@ -162,7 +163,7 @@ def signing_remind(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def designate(request: HttpRequest, slug: str, party: str) -> HttpResponse:
+def designate(request: AuthenticatedHttpRequest, slug: str, party: str) -> HttpResponse:
     sp = get_signing_party_for(request.user, slug, party, DESIGNATE)
     form = DesignateForm(request.POST or None, signing_party=sp)
     if request.method == "POST" and form.is_valid():
@@ -173,7 +174,7 @@ def designate(request: HttpRequest, slug: str, party: str) -> HttpResponse:
                 printed_name=form.cleaned_data["printed_name"],
                 printed_title=form.cleaned_data["printed_title"],
                 capacity=form.cleaned_data["capacity"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except services.SigningError as exc:
             form.add_error(None, str(exc))
@@ -188,7 +189,7 @@ def designate(request: HttpRequest, slug: str, party: str) -> HttpResponse:
 
 
 def _sign_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     sp: SigningParty,
     *,
     sign_form: SignForm | None = None,
@@ -245,7 +246,7 @@ def _stale(request: HttpRequest, slug: str, party: str, seen_hash: str) -> HttpR
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def sign(request: HttpRequest, slug: str, party: str) -> HttpResponse:
+def sign(request: AuthenticatedHttpRequest, slug: str, party: str) -> HttpResponse:
     if request.method == "GET":
         return _sign_page(request, get_signing_party_for(request.user, slug, party, ANSWER))
     sp = get_signing_party_for(request.user, slug, party, SIGNATORY)
@@ -263,7 +264,7 @@ def sign(request: HttpRequest, slug: str, party: str) -> HttpResponse:
             idempotency_key=form.cleaned_data["idempotency_key"],
             ip_address=ip,
             user_agent=agent,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
     except services.StaleTextError:
         return _stale(request, slug, party, form.cleaned_data["content_hash"])
@@ -276,7 +277,7 @@ def sign(request: HttpRequest, slug: str, party: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def decline(request: HttpRequest, slug: str, party: str) -> HttpResponse:
+def decline(request: AuthenticatedHttpRequest, slug: str, party: str) -> HttpResponse:
     sp = get_signing_party_for(request.user, slug, party, ANSWER)
     form = DeclineForm(request.POST)
     if not form.is_valid():
@@ -291,7 +292,7 @@ def decline(request: HttpRequest, slug: str, party: str) -> HttpResponse:
             idempotency_key=form.cleaned_data["idempotency_key"],
             ip_address=ip,
             user_agent=agent,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
     except services.StaleTextError:
         return _stale(request, slug, party, form.cleaned_data["content_hash"])
@@ -304,12 +305,12 @@ def decline(request: HttpRequest, slug: str, party: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def revoke(request: HttpRequest, slug: str, party: str) -> HttpResponse:
+def revoke(request: AuthenticatedHttpRequest, slug: str, party: str) -> HttpResponse:
     sp = get_signing_party_for(request.user, slug, party, ANSWER)
     form = RevokeForm(request.POST)
     form.is_valid()
     try:
-        services.signature_revoke(signing_party=sp, reason=form.cleaned_data.get("reason", ""), by=request.user)  # type: ignore[arg-type]
+        services.signature_revoke(signing_party=sp, reason=form.cleaned_data.get("reason", ""), by=request.user)
     except services.SigningError as exc:
         messages.error(request, str(exc))
     else:
@@ -319,7 +320,7 @@ def revoke(request: HttpRequest, slug: str, party: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def record_offline(request: HttpRequest, slug: str, party: str) -> HttpResponse:
+def record_offline(request: AuthenticatedHttpRequest, slug: str, party: str) -> HttpResponse:
     sp = get_signing_party_for(request.user, slug, party, SECRETARIAT)
     form = RecordOfflineForm(request.POST or None, request.FILES or None, signing_party=sp)
     if request.method == "POST" and form.is_valid():
@@ -332,7 +333,7 @@ def record_offline(request: HttpRequest, slug: str, party: str) -> HttpResponse:
                 capacity=form.cleaned_data["capacity"],
                 signed_at=form.cleaned_data["signed_at"],
                 scan=form.cleaned_scan,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except services.SigningError as exc:
             form.add_error(None, str(exc))
@@ -348,7 +349,7 @@ def record_offline(request: HttpRequest, slug: str, party: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def signature_image(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+def signature_image(request: AuthenticatedHttpRequest, slug: str, pk: int) -> FileResponse:
     signature = get_signature_for(request.user, slug, pk)
     if not signature.image:
         raise PermissionDenied
@@ -360,7 +361,7 @@ def signature_image(request: HttpRequest, slug: str, pk: int) -> FileResponse:
 
 @require_GET
 @login_required
-def signature_scan(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+def signature_scan(request: AuthenticatedHttpRequest, slug: str, pk: int) -> FileResponse:
     signature = get_signature_for(request.user, slug, pk)
     own_party = Membership.objects.filter(user=request.user, party=signature.party).exists()
     if not signature.scan or not (own_party or is_secretariat(request.user, signature.signing.declaration)):
@@ -381,7 +382,7 @@ def signature_scan(request: HttpRequest, slug: str, pk: int) -> FileResponse:
 
 @require_GET
 @login_required
-def audit_trail(request: HttpRequest, slug: str) -> HttpResponse:
+def audit_trail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     signing = get_signing_for(request.user, slug, secretariat=True)
     return render(
         request,

@@ -19,7 +19,7 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
 
 
 def _post(client, demo: Declaration, **extra: object):  # type: ignore[no-untyped-def]
-    data = {
+    data: dict[str, object] = {
         "method": "paper",
         "printed_name": "Sato Yuki",
         "printed_title": "Vice-Governor",
@@ -37,7 +37,7 @@ def test_secretariat_records_a_paper_signature_with_scan(user_client, demo: Decl
     assert _post(user_client("secretariat"), demo).status_code == 302
     signature = Signature.objects.get()
     assert (signature.method, signature.status, signature.signer) == ("paper", "signed", None)
-    assert signature.scan.name.endswith(".pdf")
+    assert signature.scan.name is not None and signature.scan.name.endswith(".pdf")
     assert signature.recorded_by.username == "secretariat"  # type: ignore[union-attr]
     assert SigningEvent.objects.filter(kind="recorded_offline", party_key="kyoto").exists()
 

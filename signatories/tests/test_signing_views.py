@@ -141,11 +141,12 @@ def test_signing_page_summarises_the_partys_comments(user_client, demo: Declarat
         reflected_in=2,
     )
     calls: list[Any] = []
-    monkeypatch.setattr(
-        consultations.selectors,
-        "party_comment_outcomes",
-        lambda *, declaration, party: calls.append(party.key) or [outcome],
-    )
+
+    def outcomes(*, declaration: Any, party: Any) -> list[Any]:
+        calls.append(party.key)
+        return [outcome]
+
+    monkeypatch.setattr(consultations.selectors, "party_comment_outcomes", outcomes)
     content = user_client("gyeonggi.signatory").get(_url(demo)).content.decode()
     assert calls == ["gyeonggi"]
     for text in [

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -137,6 +138,7 @@ def test_whole_comment_round(login, demo_live) -> None:  # type: ignore[no-untyp
     with page.expect_download() as download_info:
         page.click("text=Comment-resolution matrix (XLSX)")
     sheet = openpyxl.load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes())).active
+    assert isinstance(sheet, Worksheet)
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [(r[1], r[8], r[9]) for r in rows] == [
         ("Gyeonggi Province", "Accepted", "Agreed: rights are named."),

@@ -65,7 +65,7 @@ def db_state() -> dict[str, list[dict[str, Any]]]:
     """Every row (and every history row) a text field can reach; equal before and after = nothing changed."""
     state: dict[str, list[dict[str, Any]]] = {}
     for model in WATCHED:
-        state[model.__name__] = list(model.objects.order_by("pk").values())
+        state[model.__name__] = list(model._default_manager.order_by("pk").values())
         history = getattr(model, "history", None)
         if history is not None:
             state[f"Historical{model.__name__}"] = list(history.model.objects.order_by("pk").values())

@@ -99,7 +99,7 @@ def test_two_parties_just_before_the_deadline_are_both_accepted(monkeypatch: pyt
         _submit(rnd, "catalonia", "catalonia.focal", just_before),
     )
     assert all(isinstance(r, list) and len(r) == 3 for r in results), results
-    numbers = sorted(Comment.objects.filter(round=rnd).values_list("number", flat=True))
+    numbers = list(Comment.objects.filter(round=rnd).order_by("number").values_list("number", flat=True))
     assert numbers == [1, 2, 3, 4, 5, 6]
     assert set(
         RoundInvitation.objects.filter(round=rnd).exclude(response="pending").values_list("party__key", flat=True)

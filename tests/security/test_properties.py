@@ -79,7 +79,7 @@ def snapshots(draw: st.DrawFn, keys: list[str] | None = None) -> dict[str, Any]:
     pool = keys if keys is not None else [f"c{i}" for i in range(6)]
     chosen = draw(st.permutations(pool).map(lambda p: p[: draw(st.integers(0, len(p)))]))
     section_keys = draw(st.permutations(["s0", "s1", "s2"]).map(lambda p: p[: draw(st.integers(1, 3))]))
-    sections = [{"key": key, "heading": texts(), "clauses": []} for key in section_keys]
+    sections: list[dict[str, Any]] = [{"key": key, "heading": texts(), "clauses": []} for key in section_keys]
     for key in chosen:
         sections[draw(st.integers(0, len(sections) - 1))]["clauses"].append({"key": key, "text": texts()})
     return {"title": texts(), "languages": languages, "sections": sections}
