@@ -379,9 +379,12 @@ def test_load_seal_signer_errors_clearly(settings: Any, tmp_path: Path) -> None:
 def test_seal_and_verify_work_inside_a_running_event_loop(rendered: bytes, signer: PreloadedKeySigner, trust: list[Any]) -> None:
     """Sealing and verifying also work when the calling thread already runs an asyncio loop."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     async def inside_a_loop() -> Any:
         sealed = seal_pdf(rendered, signer=signer, reason="Loop test", location=None)
         return verify_pdf_bytes(sealed, trust_roots=trust)
 
-    assert asyncio.run(inside_a_loop()).valid
+    # A thread of its own, so the test does not depend on whether this one already runs a loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, inside_a_loop()).result().valid
