@@ -150,3 +150,13 @@ class PermissionMatrixTest(TestCase):
                 with self.subTest(url=name, role=role):
                     self.assertEqual(answer(self.clients[role], "post", url), 404)
         self.assertTrue(type(w.draft).objects.filter(pk=w.draft.pk, text="Gyeonggi's private draft.").exists())
+
+    def test_every_post_needs_a_csrf_token(self) -> None:
+        """A POST without the CSRF token is refused (403) on every URL that accepts POST."""
+        for name in sorted(EXPECTED):
+            if EXPECTED[name]["secretariat"][1] == 405:
+                continue
+            client = Client(enforce_csrf_checks=True)
+            client.force_login(user("secretariat"))
+            with self.subTest(url=name):
+                self.assertEqual(answer(client, "post", self.url_for(name)), 403)
