@@ -247,7 +247,15 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
 _EVENT_KEYS: Final = {
     f"event_{k}"
     for k in (
-        "opened", "designated", "signed", "declined", "revoked", "superseded", "recorded_offline", "reopened", "closed"
+        "opened",
+        "designated",
+        "signed",
+        "declined",
+        "revoked",
+        "superseded",
+        "recorded_offline",
+        "reopened",
+        "closed",
     )
 }
 _METHODS: Final = {"drawn", "uploaded", "paper", "in_person"}

@@ -48,9 +48,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
             "to confirm that it is authentic and has not been altered since it was issued."
         ),
         "about": "About this document",
-        "about_draft": (
-            "A version published for consultation. It is not a signed text and carries no signatures."
-        ),
+        "about_draft": ("A version published for consultation. It is not a signed text and carries no signatures."),
         "method_drawn": "Signature drawn on screen",
         "method_uploaded": "Signature image uploaded",
         "method_paper": "Signed on paper (scan on file)",

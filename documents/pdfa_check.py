@@ -70,7 +70,7 @@ def xmp_properties(xmp: bytes) -> dict[str, str]:
     def short(tag: str) -> str | None:
         for uri, prefix in reverse.items():
             if tag.startswith(uri):
-                return f"{prefix}:{tag[len(uri):]}"
+                return f"{prefix}:{tag[len(uri) :]}"
         return None
 
     for description in root.iter(_qualified("rdf:Description")):

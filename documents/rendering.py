@@ -66,9 +66,7 @@ _FONT_FILES: Final[tuple[tuple[str, str, int], ...]] = (
 
 # ISO 32000-2 §7.11.3 / ISO 19005-3 Annex: values allowed for /AFRelationship.
 AFRelationship = Literal["Source", "Data", "Alternative", "Supplement", "Unspecified"]
-_AF_RELATIONSHIPS: Final = frozenset(
-    {"Source", "Data", "Alternative", "Supplement", "Unspecified"}
-)
+_AF_RELATIONSHIPS: Final = frozenset({"Source", "Data", "Alternative", "Supplement", "Unspecified"})
 _MIME_RE: Final = re.compile(r"^[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*$")
 
 
@@ -136,9 +134,7 @@ def _font_face_css() -> str:
 # ------------------------------------------------------- Korean line breaks ---
 
 # Hangul Jamo, Compatibility Jamo, Jamo Extended-A/B, Syllables, half-width.
-_HANGUL_RE: Final = re.compile(
-    "[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7a3\ud7b0-\ud7ff\uffa0-\uffdc]"
-)
+_HANGUL_RE: Final = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7a3\ud7b0-\ud7ff\uffa0-\uffdc]")
 _TOKEN_RE: Final = re.compile(r"\S+")
 # U+2060 WORD JOINER: UAX #14 class WJ, "prohibit a break before and after".
 WORD_JOINER: Final = "\u2060"
@@ -244,19 +240,13 @@ _local = threading.local()
 
 
 def _engine_resources() -> tuple[FontConfiguration, list[weasyprint.CSS]]:
-    cached: tuple[FontConfiguration, list[weasyprint.CSS]] | None = getattr(
-        _local, "resources", None
-    )
+    cached: tuple[FontConfiguration, list[weasyprint.CSS]] | None = getattr(_local, "resources", None)
     if cached is None:
         font_config = FontConfiguration()
         fetcher = LocalOnlyURLFetcher([FONT_DIR, ENGINE_DIR])
         stylesheets = [
-            weasyprint.CSS(
-                string=font_face_css(), font_config=font_config, url_fetcher=fetcher
-            ),
-            weasyprint.CSS(
-                filename=str(PDF_CSS_PATH), font_config=font_config, url_fetcher=fetcher
-            ),
+            weasyprint.CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetcher),
+            weasyprint.CSS(filename=str(PDF_CSS_PATH), font_config=font_config, url_fetcher=fetcher),
         ]
         cached = (font_config, stylesheets)
         _local.resources = cached
@@ -334,9 +324,9 @@ def render_pdf(
         "hinting": False,
         "uncompressed_pdf": False,
     }
-    document = weasyprint.HTML(
-        string=html, base_url=base_url, url_fetcher=fetcher
-    ).render(font_config=font_config, **options)
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+        font_config=font_config, **options
+    )
 
     document.metadata.title = title
     document.metadata.lang = lang

@@ -186,9 +186,7 @@ class PreloadedKeySigner(signers.SimpleSigner):
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
         if self._rsa_key is not None and mechanism.signature_algo == "rsassa_pkcs1v15":
-            return self._rsa_key.sign(
-                data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm)
-            )
+            return self._rsa_key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
         return super().sign_raw(data, digest_algorithm)
 
 
@@ -205,13 +203,9 @@ def signer_from_pem_files(
     key_path = _existing_file("seal key file", key_file)
     cert_path = _existing_file("seal certificate file", cert_file)
     # SimpleSigner.load logs and returns None on failure instead of raising.
-    signer = signers.SimpleSigner.load(
-        str(key_path), str(cert_path), key_passphrase=_as_bytes(key_password)
-    )
+    signer = signers.SimpleSigner.load(str(key_path), str(cert_path), key_passphrase=_as_bytes(key_password))
     if signer is None:
-        raise SealConfigurationError(
-            f"could not load seal key/certificate from {key_path} and {cert_path}"
-        )
+        raise SealConfigurationError(f"could not load seal key/certificate from {key_path} and {cert_path}")
     return PreloadedKeySigner.from_simple_signer(signer)
 
 
@@ -222,9 +216,7 @@ def signer_from_pkcs12_file(
     p12_path = _existing_file("seal PKCS#12 file", p12_file)
     signer = signers.SimpleSigner.load_pkcs12(str(p12_path), passphrase=_as_bytes(password))
     if signer is None:
-        raise SealConfigurationError(
-            f"could not load PKCS#12 seal from {p12_path} (wrong password?)"
-        )
+        raise SealConfigurationError(f"could not load PKCS#12 seal from {p12_path} (wrong password?)")
     return PreloadedKeySigner.from_simple_signer(signer)
 
 
@@ -251,9 +243,7 @@ def load_seal_signer() -> PreloadedKeySigner:
 
     if key_file or cert_file:
         if not (key_file and cert_file):
-            raise SealConfigurationError(
-                "ACCORD_SEAL_KEY_FILE and ACCORD_SEAL_CERT_FILE must be set together"
-            )
+            raise SealConfigurationError("ACCORD_SEAL_KEY_FILE and ACCORD_SEAL_CERT_FILE must be set together")
         key_path = _existing_file("ACCORD_SEAL_KEY_FILE", key_file)
         cert_path = _existing_file("ACCORD_SEAL_CERT_FILE", cert_file)
         password = _setting("ACCORD_SEAL_KEY_PASSWORD")
@@ -261,9 +251,7 @@ def load_seal_signer() -> PreloadedKeySigner:
         with _signer_cache_lock:
             if cache_key not in _signer_cache:
                 _signer_cache.clear()
-                _signer_cache[cache_key] = signer_from_pem_files(
-                    key_path, cert_path, key_password=password
-                )
+                _signer_cache[cache_key] = signer_from_pem_files(key_path, cert_path, key_password=password)
             return _signer_cache[cache_key]
 
     if p12_file:
@@ -303,9 +291,7 @@ def load_trust_roots() -> list[asn1_x509.Certificate]:
 # ------------------------------------------------------- dev certificate ---
 
 
-def generate_dev_certificate(
-    directory: Path, common_name: str = "Accord development seal"
-) -> tuple[Path, Path]:
+def generate_dev_certificate(directory: Path, common_name: str = "Accord development seal") -> tuple[Path, Path]:
     """Create a self-signed RSA-3072 seal key + certificate (PEM) in *directory*.
 
     Returns ``(key_path, cert_path)``. Idempotent: existing files are kept
@@ -323,8 +309,7 @@ def generate_dev_certificate(
         return key_path, cert_path
     if key_path.exists() or cert_path.exists():
         raise SealConfigurationError(
-            f"only one of {key_path.name}/{cert_path.name} exists in {directory}; "
-            "remove it or restore its pair"
+            f"only one of {key_path.name}/{cert_path.name} exists in {directory}; remove it or restore its pair"
         )
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
@@ -486,7 +471,7 @@ def _embedded_files_from_reader(reader: PdfFileReader) -> dict[str, bytes]:
         ef = spec.get("/EF")
         if not isinstance(ef, generic.DictionaryObject):
             continue
-        stream = (ef.get("/UF") or ef.get("/F"))
+        stream = ef.get("/UF") or ef.get("/F")
         if stream is None:
             continue
         stream = stream.get_object()
@@ -580,9 +565,7 @@ def verify_pdf_bytes(
     embedded = seals[-1]
     try:
         context = ValidationContext(trust_roots=roots, allow_fetching=False)
-        status = validate_pdf_signature(
-            embedded, signer_validation_context=context, key_usage_settings=_KEY_USAGE
-        )
+        status = validate_pdf_signature(embedded, signer_validation_context=context, key_usage_settings=_KEY_USAGE)
     except Exception as exc:
         # Corrupted CMS blobs, byte ranges pointing outside the file, etc.
         result.problems.append(f"signature could not be validated: {exc}")
@@ -603,9 +586,7 @@ def verify_pdf_bytes(
     if not status.trusted:
         result.problems.append("signer certificate is not the trusted Accord seal")
     if not result.covers_whole_document:
-        result.problems.append(
-            "signature does not cover the whole file (content was appended after sealing)"
-        )
+        result.problems.append("signature does not cover the whole file (content was appended after sealing)")
     contents_ok = False
     try:
         contents_ok = _signature_contents_canonical(pdf, embedded.sig_object)

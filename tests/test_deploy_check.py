@@ -11,8 +11,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _production_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "ACCORD_TESTING", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update(SECRET_KEY="k3Y-for-the-deploy-check_" + "0123456789abcdefghijklmnopqrstuvwxyz", ALLOWED_HOSTS="accord.example.org")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "ACCORD_TESTING", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        SECRET_KEY="k3Y-for-the-deploy-check_" + "0123456789abcdefghijklmnopqrstuvwxyz",
+        ALLOWED_HOSTS="accord.example.org",
+    )
     env.update(extra)
     return env
 

@@ -376,7 +376,9 @@ def test_load_seal_signer_errors_clearly(settings: Any, tmp_path: Path) -> None:
         load_seal_signer()
 
 
-def test_seal_and_verify_work_inside_a_running_event_loop(rendered: bytes, signer: PreloadedKeySigner, trust: list[Any]) -> None:
+def test_seal_and_verify_work_inside_a_running_event_loop(
+    rendered: bytes, signer: PreloadedKeySigner, trust: list[Any]
+) -> None:
     """Sealing and verifying also work when the calling thread already runs an asyncio loop."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor

@@ -88,7 +88,11 @@ def test_failed_rendering_fails_the_job(
     monkeypatch.setattr(services, "produce_pdf", broken)
     with django_capture_on_commit_callbacks(execute=True):
         job = services.export_request(
-            declaration=demo, version=demo.versions.get(), kind=Kind.DRAFT, languages=["en"], layout=None,
+            declaration=demo,
+            version=demo.versions.get(),
+            kind=Kind.DRAFT,
+            languages=["en"],
+            layout=None,
             by=user("observer"),
         )
     job.refresh_from_db()

@@ -33,7 +33,11 @@ def test_outsider_gets_404_everywhere(demo: Declaration, user_client: Any) -> No
     """An outsider learns nothing: the page, a job, a download and the submission link are 404."""
     document = issued_draft(demo.versions.get())
     job = ExportJob.objects.create(
-        declaration=demo, version=document.version, kind=Kind.DRAFT, languages=["en"], layout=Layout.SINGLE,
+        declaration=demo,
+        version=document.version,
+        kind=Kind.DRAFT,
+        languages=["en"],
+        layout=Layout.SINGLE,
         requested_by=user("secretariat"),
     )
     client = user_client("outsider")
@@ -54,7 +58,9 @@ def test_anonymous_is_sent_to_login(demo: Declaration, client: Any) -> None:
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_request_watch_and_download(demo: Declaration, user_client: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_request_watch_and_download(
+    demo: Declaration, user_client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     """A participant asks for the bilingual PDF, the job becomes ready, and the download is that sealed file."""
     client = user_client("gyeonggi.reviewer")
     with django_capture_on_commit_callbacks(execute=True):
@@ -117,7 +123,11 @@ def test_submission_form_appears_when_signing_is_closed(demo: Declaration, user_
 def test_someone_elses_job_is_404(demo: Declaration, user_client: Any) -> None:
     """A job is visible to the user who asked for it and to the secretariat only."""
     job = ExportJob.objects.create(
-        declaration=demo, version=demo.versions.get(), kind=Kind.DRAFT, languages=["en"], layout=Layout.SINGLE,
+        declaration=demo,
+        version=demo.versions.get(),
+        kind=Kind.DRAFT,
+        languages=["en"],
+        layout=Layout.SINGLE,
         requested_by=user("kyoto.reviewer"),
     )
     url = reverse("documents:job", args=[demo.slug, job.pk])
@@ -129,7 +139,11 @@ def test_someone_elses_job_is_404(demo: Declaration, user_client: Any) -> None:
 def test_status_partial_polls_until_finished(demo: Declaration, user_client: Any) -> None:
     """A queued job's status partial polls every second; a failed one stops polling and says so."""
     job = ExportJob.objects.create(
-        declaration=demo, version=demo.versions.get(), kind=Kind.DRAFT, languages=["en"], layout=Layout.SINGLE,
+        declaration=demo,
+        version=demo.versions.get(),
+        kind=Kind.DRAFT,
+        languages=["en"],
+        layout=Layout.SINGLE,
         requested_by=user("kyoto.reviewer"),
     )
     client = user_client("kyoto.reviewer")

@@ -95,9 +95,7 @@ def _rows(signing: Signing) -> list[PartyRow]:
     # The board shows version numbers and hashes; each snapshot is the whole text (~1 MB at UN scale), and
     # joined into 193 signatures it took seconds.
     # With the party: the board's "signatures on this text" list names each signing party (was N+1).
-    signatures = (
-        Signature.objects.filter(signing=signing).select_related("version", "party").defer("version__snapshot")
-    )
+    signatures = Signature.objects.filter(signing=signing).select_related("version", "party").defer("version__snapshot")
     for signature in signatures.order_by("signed_at", "id"):
         by_party.setdefault(signature.party_id, []).append(signature)
     rows = []

@@ -22,9 +22,7 @@ def seal(settings: Any, tmp_path: Path) -> None:
     settings.ACCORD_SEAL_PKCS12_FILE = None
 
 
-def test_export_download_and_verify(
-    login: Callable[[str], Page], demo_live: Any, seal: None, tmp_path: Path
-) -> None:
+def test_export_download_and_verify(login: Callable[[str], Page], demo_live: Any, seal: None, tmp_path: Path) -> None:
     """Request → ready → download → upload to /verify/ → "Authentic"; a changed copy → "Not authentic"."""
     page = login("secretariat")
     page.goto(f"{demo_live.url}/d/{MANIFESTO_SLUG}/")
