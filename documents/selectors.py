@@ -44,7 +44,12 @@ def _party(party: Party) -> PartyEntry:
 
 
 def _rounds(declaration: Declaration) -> list[RoundEntry]:
-    rounds = CommentRound.objects.filter(declaration=declaration).select_related("version").order_by("number")
+    rounds = (
+        CommentRound.objects.filter(declaration=declaration)
+        .select_related("version")
+        .defer("version__snapshot")
+        .order_by("number")
+    )
     return [
         RoundEntry(number=r.number, version_number=r.version.number, opened_at=r.opened_at, closed_at=r.closes_at())
         for r in rounds

@@ -25,7 +25,8 @@ from .sealing import SealConfigurationError
 
 
 def _versions(declaration: Declaration) -> list[DeclarationVersion]:
-    return list(DeclarationVersion.objects.filter(declaration=declaration).order_by("-number"))
+    # Snapshots (the whole text, ~1 MB at UN scale) load only for the version actually rendered.
+    return list(DeclarationVersion.objects.filter(declaration=declaration).defer("snapshot").order_by("-number"))
 
 
 def _forms(
