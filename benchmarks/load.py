@@ -46,12 +46,17 @@ def run_wrk(name: str, url: str, cookie: str | None) -> Figures:
         cmd[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rps_match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    p50_match = re.search(r"50%\s+(\S+)", out)
-    p99_match = re.search(r"99%\s+(\S+)", out)
+    # Anchored: "62.50%" in the thread statistics must not read as the 50th percentile.
+    p50_match = re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE)
+    p99_match = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE)
     rps = float(rps_match.group(1)) if rps_match else 0.0
     p50 = _ms(p50_match.group(1)) if p50_match else float("inf")
     p99 = _ms(p99_match.group(1)) if p99_match else float("inf")
-    if p99 == float("inf"):
+    completed = re.search(r"(\d+) requests in", out)
+    if completed is not None and int(completed.group(1)) == 0:
+        # No request finished within the run (a page slower than the duration): no latency to report.
+        p50 = p99 = float("inf")
+    elif p99 == float("inf"):
         print(f"wrk output for {name} could not be read:\n{out}", file=sys.stderr)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)

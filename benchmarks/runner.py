@@ -155,6 +155,7 @@ def engine_timings(args: argparse.Namespace) -> list[Result]:
     versions = DeclarationVersion.objects.filter(declaration__slug=SLUG).order_by("number")
     first_number = versions.values_list("number", flat=True).first()
     last_number = versions.values_list("number", flat=True).last()
+    assert first_number is not None and last_number is not None, "generate_scale_data first"
 
     def redline_all_languages() -> None:
         # Both frozen versions read once, then the redline in each of the six languages.
@@ -199,7 +200,7 @@ def engine_timings(args: argparse.Namespace) -> list[Result]:
     return results
 
 
-def pdf_timing(args: argparse.Namespace, *, repeat: int, last_number: int | None) -> Result:
+def pdf_timing(args: argparse.Namespace, *, repeat: int, last_number: int) -> Result:
     """The submission PDF (193 signatures) through the documents app's own read + render + seal path."""
     from benchmarks.scale_data import SLUG
     from declarations.models import DeclarationVersion
@@ -331,6 +332,7 @@ def run_pages(args: argparse.Namespace, env: dict[str, str]) -> list[Result]:
         )
     for name, fig in figures.items():
         ratio = fig.rps / bare_rps if bare_rps else 0.0
+        ok: bool | None
         text = f"{_figures(fig)}, {ratio:.0%} of bare"
         if name.startswith("declaration text"):
             ok = ratio >= DECLARATION_MIN_RATIO and fig.p99_ms < DECLARATION_MAX_P99_MS and not fig.errors

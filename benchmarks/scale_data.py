@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image
@@ -301,11 +301,11 @@ def _comment_round(
     version: DeclarationVersion,
     round_number: int,
     parties: list[Party],
-    users: dict[str, AbstractBaseUser],
+    users: dict[str, User],
     clauses: list[Clause],
     sections: list[Section],
     comments: int,
-    secretariat: AbstractBaseUser,
+    secretariat: User,
 ) -> None:
     """One round as the services leave it: opened, drafted, submitted, closed early, every comment decided."""
     opened = timezone.now()

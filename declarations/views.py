@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import pickle
+import zlib
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.auth_types import AuthenticatedHttpRequest
 from signatories.models import Membership
 
-from . import forms, redline, selectors, services
+from . import forms, page_cache, redline, selectors, services
 from .models import Clause, ClauseText, Declaration, DeclarationVersion, Section
 from .permissions import EDIT, declarations_for, get_declaration_for, is_secretariat
 from .services import DeclarationError
@@ -51,23 +55,51 @@ def declaration_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
     compare = _language(request, "with", languages, None)
     if compare == lang:
         compare = None
-    sections = selectors.document(declaration)
-    latest = declaration.versions.order_by("-number").first()
+    # Without the snapshot: the header shows number and label; the snapshot is the whole text (~1 MB).
+    latest = declaration.versions.defer("snapshot").order_by("-number").first()
     secretariat = is_secretariat(request.user, declaration)
+    reading = {
+        "declaration": declaration,
+        "lang": lang,
+        "compare": compare,
+        "columns": [lang, compare] if compare else [lang],
+        "languages": languages,
+        "is_secretariat": secretariat,
+        "view_query": urlencode({"lang": lang, **({"with": compare} if compare else {})}),
+    }
+
+    def render_body(csrf_token: str) -> tuple[str, dict[str, Any]]:
+        sections = selectors.document(declaration)
+        html = render_to_string(
+            "declarations/_document.html", {**reading, "sections": sections, "csrf_token": csrf_token}
+        )
+        toc = [(sv.section.key, dict(sv.section.heading)) for sv in sections]
+        return html, {"toc": toc, "drifted_count": len(selectors.drifted_texts(declaration)) if secretariat else 0}
+
+    # At UN scale the body is ~250 ms of rendering: it is cached by what it shows (page_cache.py).
+    body = page_cache.document_body(
+        request,
+        key_parts=(
+            declaration.pk,
+            declaration.slug,
+            declaration.created_at,
+            lang,
+            compare,
+            secretariat,
+            reading["view_query"],
+        ),
+        render=render_body,
+    )
+    toc = [selectors.SectionView(section=Section(key=key, heading=heading)) for key, heading in body.extra["toc"]]
     return render(
         request,
         "declarations/detail.html",
         {
-            "declaration": declaration,
-            "sections": sections,
-            "lang": lang,
-            "compare": compare,
-            "columns": [lang, compare] if compare else [lang],
-            "languages": languages,
+            **reading,
+            "sections": toc,
+            "document_html": body.html,
             "latest_version": latest,
-            "is_secretariat": secretariat,
-            "view_query": urlencode({"lang": lang, **({"with": compare} if compare else {})}),
-            "drifted_count": len(selectors.drifted_texts(declaration)) if secretariat else 0,
+            "drifted_count": body.extra["drifted_count"],
         },
     )
 
@@ -508,7 +540,8 @@ def section_restore(request: AuthenticatedHttpRequest, slug: str, key: str) -> H
 def version_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Every published version with its label, date, publisher and SHA-256."""
     declaration = get_declaration_for(request.user, slug)
-    versions = declaration.versions.select_related("published_by").order_by("-number")
+    # Deferred: the list shows labels and hashes; each snapshot is the whole text (~1 MB at UN scale).
+    versions = declaration.versions.select_related("published_by").defer("snapshot").order_by("-number")
     return render(
         request,
         "declarations/versions.html",
@@ -588,6 +621,23 @@ def _snapshot_for(declaration: Declaration, ref: str) -> Any:
     return version.snapshot
 
 
+def _redline(declaration: Declaration, old_ref: str, new_ref: str, lang: str) -> redline.DocumentDiff:
+    """The redline; between two published versions (never changing) it is computed once per content pair."""
+    if selectors.DRAFT in (old_ref, new_ref):
+        return redline.diff_documents(_snapshot_for(declaration, old_ref), _snapshot_for(declaration, new_ref), lang)
+    hashes = dict(
+        declaration.versions.filter(number__in=[int(old_ref), int(new_ref)]).values_list("number", "content_hash")
+    )
+    key = f"declarations:redline:{hashes.get(int(old_ref))}:{hashes.get(int(new_ref))}:{lang}"
+    cached = cache.get(key)
+    if cached is not None:
+        return pickle.loads(zlib.decompress(cached))  # noqa: S301 - written just below by this process
+    diff = redline.diff_documents(_snapshot_for(declaration, old_ref), _snapshot_for(declaration, new_ref), lang)
+    # Compressed (~500 KB → ~100 KB at UN scale) so the local-memory cache's 300 entries stay small.
+    cache.set(key, zlib.compress(pickle.dumps(diff, pickle.HIGHEST_PROTOCOL), 1), 24 * 3600)
+    return diff
+
+
 @require_GET
 @login_required
 def compare(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
@@ -607,7 +657,7 @@ def compare(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         lang = declaration.source_language
     mode = "side" if request.GET.get("view") == "side" else "inline"
     show_all = request.GET.get("all") == "1"
-    diff = redline.diff_documents(_snapshot_for(declaration, old_ref), _snapshot_for(declaration, new_ref), lang)
+    diff = _redline(declaration, old_ref, new_ref, lang)
     return render(
         request,
         "declarations/compare.html",

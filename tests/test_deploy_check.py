@@ -47,3 +47,17 @@ def test_production_refuses_to_start_without_secret_key() -> None:
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_collectstatic_succeeds(tmp_path: Path) -> None:
+    """Static files collect with the production (manifest) storage, as the Dockerfile does."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=_production_env(STATIC_ROOT=str(tmp_path / "static")),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()

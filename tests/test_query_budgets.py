@@ -151,3 +151,23 @@ def test_the_larger_declaration_is_really_larger(worlds: tuple[World, World]) ->
             assert large_count == FACTOR * small_count
         else:
             assert large_count == small_count
+
+
+# Session, user, declaration, the user's and the groups' permissions, latest version, draft stamp.
+CACHED_DECLARATION_PAGE_QUERIES = 7
+
+
+@pytest.mark.django_db
+def test_declaration_page_from_the_cache_reads_no_text(
+    worlds: tuple[World, World], django_assert_max_num_queries: Any
+) -> None:
+    """Once rendered, the large declaration's page is served without reading its sections or texts."""
+    _, large = worlds
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=large.secretariat))
+    url = f"/d/{large.slug}/"
+    cache.clear()
+    client.get(url)
+    with django_assert_max_num_queries(CACHED_DECLARATION_PAGE_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
