@@ -139,7 +139,13 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--no-chromium", action="store_true")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="CI smoke: print the figures, exit 0 on a missed budget (an invalid seal or a crash still fails).",
+    )
     args = parser.parse_args()
+    invalid = False
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -160,6 +166,7 @@ def main() -> int:
             best = min(walls)
             ok = best <= budget and valid
             failed |= not ok
+            invalid |= not valid
             print(
                 f"{signatories:>3} signatures: {len(pdf) / 1024:.0f} KiB, seal valid={valid} | Accord pipeline "
                 f"best {best:.3f}s, median {statistics.median(walls):.3f}s, CPU median {statistics.median(cpus):.3f}s"
@@ -180,6 +187,8 @@ def main() -> int:
     load = os.getloadavg()[0]
     print(f"load average {load:.1f} on {os.cpu_count()} CPUs (wall times include waiting for other processes)")
     print(json.dumps({"result": "FAIL" if failed else "PASS"}))
+    if args.report_only:
+        return 1 if invalid else 0
     return 1 if failed else 0
 
 
