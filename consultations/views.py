@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -34,6 +35,9 @@ from .permissions import (
 )
 
 ERRORS = (services.ConsultationError, DeclarationError)
+
+# Comment cards per page of a round (a UN-wide round holds thousands).
+COMMENTS_PER_PAGE = 50
 
 
 def _ui_language(request: HttpRequest) -> str:
@@ -96,11 +100,22 @@ def round_detail(request: AuthenticatedHttpRequest, slug: str, number: int) -> H
     round_ = access.round
     assert round_ is not None
     now = timezone.now()
-    comments = selectors.round_comments(visible_comments(access, now))
+    visible = visible_comments(access, now)
+    # Drafts are only ever the viewer's own party's; they stay on top of every page.
+    drafts = selectors.round_comments(visible.filter(status=Comment.Status.DRAFT))
+    listed_qs = visible.exclude(status=Comment.Status.DRAFT)
+    party_filter = request.GET.get("party", "")
+    if party_filter:
+        listed_qs = listed_qs.filter(party__key=party_filter)
+    # At UN scale a round holds thousands of comments: a page shows COMMENTS_PER_PAGE of them,
+    # loaded by id so the heavy joins run for that page only.
+    paginator = Paginator(
+        listed_qs.order_by("number", "created_at", "id").values_list("pk", flat=True), COMMENTS_PER_PAGE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    listed = selectors.round_comments(Comment.objects.filter(pk__in=list(page.object_list)))
+    comments = [*drafts, *listed]
     where = selectors.reflected_in(comments)
-    own = [c for c in comments if access.party is not None and c.party_id == access.party.pk]
-    drafts = [c for c in own if c.status == Comment.Status.DRAFT]
-    listed = [c for c in comments if c.status != Comment.Status.DRAFT]
     invitation = round_.invitations.filter(party=access.party).first() if access.invited and access.party else None
     cards = [
         {
@@ -110,8 +125,10 @@ def round_detail(request: AuthenticatedHttpRequest, slug: str, number: int) -> H
             "editable": can_edit_draft(access, c, now),
             "thread": can_see_thread(access, c),
         }
-        for c in [*drafts, *listed]
+        for c in comments
     ]
+    tracker = selectors.round_tracker(round_)
+    filter_query = urlencode({"party": party_filter}) if party_filter else ""
     return render(
         request,
         "consultations/round_detail.html",
@@ -123,7 +140,10 @@ def round_detail(request: AuthenticatedHttpRequest, slug: str, number: int) -> H
             "cards": cards,
             "draft_count": len(drafts),
             "invitation": invitation,
-            "tracker": selectors.round_tracker(round_),
+            "tracker": tracker,
+            "page": page,
+            "party_filter": party_filter,
+            "filter_query": filter_query,
             "others_visible": others_visible(access, now),
             "can_draft": access.can_draft(now),
             "can_submit": access.can_submit(now),

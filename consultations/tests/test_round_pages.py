@@ -1,0 +1,65 @@
+"""A round with many comments is read page by page, optionally one party at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from consultations import services
+from consultations.tests.conftest import NOW
+from consultations.views import COMMENTS_PER_PAGE
+from declarations.demo import MANIFESTO_SLUG
+
+
+@pytest.fixture
+def many(rnd: Any, draft: Any, party: Any, user: Any) -> Any:
+    """Gyeonggi submits more comments than fit on a page; Catalonia submits two."""
+    for i in range(COMMENTS_PER_PAGE + 5):
+        draft("gyeonggi", text=f"Gyeonggi remark number {i:03d}.")
+    services.party_submit(round=rnd, party=party("gyeonggi"), by=user("gyeonggi.focal"), now=NOW)
+    for i in range(2):
+        draft("catalonia", text=f"Catalonia remark number {i}.")
+    services.party_submit(round=rnd, party=party("catalonia"), by=user("catalonia.focal"), now=NOW)
+    return rnd
+
+
+@pytest.mark.django_db
+def test_the_first_page_shows_a_page_of_comments_and_a_pager(many: Any, user_client: Any, at_now: Any) -> None:
+    """Page 1 shows the first comments, says how many there are, and links to the next page."""
+    url = reverse("consultations:round", args=[MANIFESTO_SLUG, many.number])
+    body = user_client("secretariat").get(url).content.decode()
+    assert "Gyeonggi remark number 000." in body
+    assert f"Gyeonggi remark number {COMMENTS_PER_PAGE:03d}." not in body
+    assert f"Page 1 of 2 ({COMMENTS_PER_PAGE + 7} comments)" in body
+    assert "page=2" in body
+
+
+@pytest.mark.django_db
+def test_the_second_page_shows_the_rest(many: Any, user_client: Any, at_now: Any) -> None:
+    """Page 2 shows what did not fit on page 1, Catalonia's comments included."""
+    url = reverse("consultations:round", args=[MANIFESTO_SLUG, many.number])
+    body = user_client("secretariat").get(url, {"page": 2}).content.decode()
+    assert f"Gyeonggi remark number {COMMENTS_PER_PAGE + 4:03d}." in body
+    assert "Catalonia remark number 1." in body
+    assert "Gyeonggi remark number 000." not in body
+
+
+@pytest.mark.django_db
+def test_filtering_by_party_shows_only_that_party(many: Any, user_client: Any, at_now: Any) -> None:
+    """?party=catalonia lists Catalonia's comments only, on one page."""
+    url = reverse("consultations:round", args=[MANIFESTO_SLUG, many.number])
+    body = user_client("gyeonggi.reviewer").get(url, {"party": "catalonia"}).content.decode()
+    assert "Catalonia remark number 0." in body and "Catalonia remark number 1." in body
+    assert "Gyeonggi remark number" not in body
+    assert "page=2" not in body
+
+
+@pytest.mark.django_db
+def test_own_drafts_stay_on_every_page(many: Any, draft: Any, user_client: Any, at_now: Any) -> None:
+    """A party's unsubmitted drafts are listed above the submitted comments on every page, for that party only."""
+    draft("gyeonggi", text="An unsubmitted Gyeonggi thought.")
+    url = reverse("consultations:round", args=[MANIFESTO_SLUG, many.number])
+    assert "An unsubmitted Gyeonggi thought." in user_client("gyeonggi.focal").get(url, {"page": 2}).content.decode()
+    assert "An unsubmitted Gyeonggi thought." not in user_client("catalonia.focal").get(url).content.decode()
