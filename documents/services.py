@@ -6,6 +6,7 @@ import hashlib
 import io
 import logging
 import uuid
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -22,6 +23,10 @@ from .compose import produce_pdf
 from .models import ExportJob, IssuedDocument, Kind, Layout
 
 logger = logging.getLogger(__name__)
+
+# Far longer than any render takes (a 100-page UN-scale PDF needs ~15 s): a job still "rendering"
+# after this lost its worker (a crash, a redeploy), and would otherwise spin forever.
+RENDER_TIMEOUT = timedelta(minutes=15)
 
 
 class ExportError(Exception):
@@ -198,3 +203,12 @@ def export_job_run(*, job_id: uuid.UUID | str) -> ExportJob | None:
         logger.exception("PDF export %s failed", job.pk)
         return export_job_fail(job=job, error=f"{type(exc).__name__}: {exc}")
     return export_job_finish(job=job, document=document)
+
+
+def export_job_expire_if_stuck(*, job: ExportJob, now: datetime | None = None) -> ExportJob:
+    """End a job whose worker died mid-render as failed, so the page stops waiting and says so."""
+    now = now or timezone.now()
+    if job.status != ExportJob.Status.RENDERING or job.started_at is None or now - job.started_at < RENDER_TIMEOUT:
+        return job
+    logger.warning("PDF export %s expired after %s in rendering", job.pk, now - job.started_at)
+    return export_job_fail(job=job, error="The worker stopped before the PDF was ready (timed out).")

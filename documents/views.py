@@ -129,7 +129,7 @@ def _job_for(request: HttpRequest, slug: str, job_id: UUID) -> tuple[Declaration
     # Someone else's job is not there for you (the secretariat sees all of its declaration's).
     if job is None or (job.requested_by_id != request.user.pk and not is_secretariat(request.user, declaration)):
         raise Http404("No such export.")
-    return declaration, job
+    return declaration, services.export_job_expire_if_stuck(job=job)
 
 
 def _job_context(request: HttpRequest, declaration: Declaration, job: ExportJob) -> dict[str, Any]:

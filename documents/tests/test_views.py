@@ -154,3 +154,50 @@ def test_status_partial_polls_until_finished(demo: Declaration, user_client: Any
     failed = client.get(url).text
     assert "hx-trigger" not in failed and "could not be made" in failed
     assert "boom" not in failed  # the technical reason is for the secretariat
+
+
+def test_a_job_whose_worker_died_ends_as_failed(demo: Declaration, user_client: Any) -> None:
+    """A job still 'rendering' long after it started is shown as failed instead of spinning forever."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from documents.services import RENDER_TIMEOUT
+
+    job = ExportJob.objects.create(
+        declaration=demo,
+        version=demo.versions.get(),
+        kind=Kind.DRAFT,
+        languages=["en"],
+        layout=Layout.SINGLE,
+        requested_by=user("kyoto.reviewer"),
+        status=ExportJob.Status.RENDERING,
+        started_at=timezone.now() - RENDER_TIMEOUT - timedelta(minutes=1),
+    )
+    url = reverse("documents:job_status", args=[demo.slug, job.pk])
+    body = user_client("kyoto.reviewer").get(url).text
+    assert "could not be made" in body and "hx-trigger" not in body
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED and "timed out" in job.error
+
+
+def test_a_job_rendering_for_a_short_while_keeps_polling(demo: Declaration, user_client: Any) -> None:
+    """A job that started rendering a minute ago is still shown as in progress."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = ExportJob.objects.create(
+        declaration=demo,
+        version=demo.versions.get(),
+        kind=Kind.DRAFT,
+        languages=["en"],
+        layout=Layout.SINGLE,
+        requested_by=user("kyoto.reviewer"),
+        status=ExportJob.Status.RENDERING,
+        started_at=timezone.now() - timedelta(minutes=1),
+    )
+    body = user_client("kyoto.reviewer").get(reverse("documents:job_status", args=[demo.slug, job.pk])).text
+    assert 'hx-trigger="every 1s"' in body
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.RENDERING
