@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from declarations.models import Declaration
 from documents.models import ExportJob, Kind, Layout
+from documents.services import RENDER_TIMEOUT
 
 from .helpers import issued_draft, sign_manifesto, user
 
@@ -18,6 +21,19 @@ pytestmark = pytest.mark.django_db
 
 def _export_url(demo: Declaration) -> str:
     return reverse("documents:export", args=[demo.slug])
+
+
+def _kyoto_job(demo: Declaration, **fields: Any) -> ExportJob:
+    """An English draft-PDF job of version 1, asked for by Kyoto's reviewer."""
+    defaults: dict[str, Any] = {
+        "declaration": demo,
+        "version": demo.versions.get(),
+        "kind": Kind.DRAFT,
+        "languages": ["en"],
+        "layout": Layout.SINGLE,
+        "requested_by": user("kyoto.reviewer"),
+    }
+    return ExportJob.objects.create(**{**defaults, **fields})
 
 
 @pytest.mark.parametrize("username", ["secretariat", "kyoto.reviewer", "observer"])
@@ -122,14 +138,7 @@ def test_submission_form_appears_when_signing_is_closed(demo: Declaration, user_
 
 def test_someone_elses_job_is_404(demo: Declaration, user_client: Any) -> None:
     """A job is visible to the user who asked for it and to the secretariat only."""
-    job = ExportJob.objects.create(
-        declaration=demo,
-        version=demo.versions.get(),
-        kind=Kind.DRAFT,
-        languages=["en"],
-        layout=Layout.SINGLE,
-        requested_by=user("kyoto.reviewer"),
-    )
+    job = _kyoto_job(demo)
     url = reverse("documents:job", args=[demo.slug, job.pk])
     assert user_client("gyeonggi.reviewer").get(url).status_code == 404
     assert user_client("secretariat").get(url).status_code == 200
@@ -138,14 +147,7 @@ def test_someone_elses_job_is_404(demo: Declaration, user_client: Any) -> None:
 
 def test_status_partial_polls_until_finished(demo: Declaration, user_client: Any) -> None:
     """A queued job's status partial polls every second; a failed one stops polling and says so."""
-    job = ExportJob.objects.create(
-        declaration=demo,
-        version=demo.versions.get(),
-        kind=Kind.DRAFT,
-        languages=["en"],
-        layout=Layout.SINGLE,
-        requested_by=user("kyoto.reviewer"),
-    )
+    job = _kyoto_job(demo)
     client = user_client("kyoto.reviewer")
     url = reverse("documents:job_status", args=[demo.slug, job.pk])
     queued = client.get(url)
@@ -158,21 +160,8 @@ def test_status_partial_polls_until_finished(demo: Declaration, user_client: Any
 
 def test_a_job_whose_worker_died_ends_as_failed(demo: Declaration, user_client: Any) -> None:
     """A job still 'rendering' long after it started is shown as failed instead of spinning forever."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from documents.services import RENDER_TIMEOUT
-
-    job = ExportJob.objects.create(
-        declaration=demo,
-        version=demo.versions.get(),
-        kind=Kind.DRAFT,
-        languages=["en"],
-        layout=Layout.SINGLE,
-        requested_by=user("kyoto.reviewer"),
-        status=ExportJob.Status.RENDERING,
-        started_at=timezone.now() - RENDER_TIMEOUT - timedelta(minutes=1),
+    job = _kyoto_job(
+        demo, status=ExportJob.Status.RENDERING, started_at=timezone.now() - RENDER_TIMEOUT - timedelta(minutes=1)
     )
     url = reverse("documents:job_status", args=[demo.slug, job.pk])
     body = user_client("kyoto.reviewer").get(url).text
@@ -183,20 +172,7 @@ def test_a_job_whose_worker_died_ends_as_failed(demo: Declaration, user_client: 
 
 def test_a_job_rendering_for_a_short_while_keeps_polling(demo: Declaration, user_client: Any) -> None:
     """A job that started rendering a minute ago is still shown as in progress."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    job = ExportJob.objects.create(
-        declaration=demo,
-        version=demo.versions.get(),
-        kind=Kind.DRAFT,
-        languages=["en"],
-        layout=Layout.SINGLE,
-        requested_by=user("kyoto.reviewer"),
-        status=ExportJob.Status.RENDERING,
-        started_at=timezone.now() - timedelta(minutes=1),
-    )
+    job = _kyoto_job(demo, status=ExportJob.Status.RENDERING, started_at=timezone.now() - timedelta(minutes=1))
     body = user_client("kyoto.reviewer").get(reverse("documents:job_status", args=[demo.slug, job.pk])).text
     assert 'hx-trigger="every 1s"' in body
     job.refresh_from_db()
