@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.test import Client
 
 from declarations.demo import MANIFESTO_SLUG, seed_demo
@@ -28,6 +29,9 @@ def _media_root(tmp_path_factory: Any) -> Any:
 def _fast_settings(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
+    # Per-process caches outlive a test, and a rolled-back database hands out the same ids again.
+    for alias in ("default", "pages"):
+        caches[alias].clear()
 
 
 @pytest.fixture

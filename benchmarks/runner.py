@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv/bin/python")
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/accord_bench"
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/15"
 LANGUAGES = ["en", "fr", "es", "ar", "zh", "ru"]
 
 # Budgets from issue #7 (2-core machine, UN scale).
@@ -74,7 +75,23 @@ def _env(args: argparse.Namespace, static_root: str) -> dict[str, str]:
             "PYTHONPATH": str(ROOT),
         }
     )
+    # As docker-compose runs it: a Redis cache shared by the workers, sessions read from it.
+    cache_url = os.environ.get("BENCH_CACHE_URL", DEFAULT_CACHE_URL)
+    if cache_url and _redis_answers(cache_url):
+        env.update({"CACHE_URL": cache_url, "CACHE_KEY_PREFIX": f"accord-bench-{os.getpid()}"})
+    else:
+        env.pop("CACHE_URL", None)
+        print(f"WARNING: no Redis at {cache_url or '(none)'}: each worker caches for itself, sessions in PostgreSQL")
     return env
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except (redis.RedisError, OSError):
+        return False
 
 
 def _manage(env: dict[str, str], *argv: str, settings: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -243,13 +260,14 @@ def pdf_timing(args: argparse.Namespace, *, repeat: int, last_number: int) -> Re
 
 
 def session_cookie(username: str) -> str:
-    """A logged-in session for `username`, written where the server reads sessions (the database)."""
+    """A logged-in session for `username`, written where the server reads sessions (database, cache)."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
 
     user = get_user_model().objects.get(username=username)
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()

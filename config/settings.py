@@ -180,7 +180,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING
-        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        else "config.storage.ManifestStaticStorage"
     },
 }
 
@@ -209,6 +209,31 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"),
     }
 }
+
+# Cache and sessions. Without CACHE_URL (development, tests, `make run`): Django's per-process
+# memory cache and sessions in the database. With CACHE_URL=redis://host:6379/0 (docker-compose):
+# one cache shared by every web process (the declaration page body is rendered once for all of
+# them) and sessions read from it, written through to the database ("cached_db": the database stays
+# the record, a logout deletes both). docs/operations.md, docs/performance.md.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "accord-default"},
+    # Rendered page bodies, kept in each process in front of the shared cache (declarations/page_cache.py).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "accord-pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 64)},
+    },
+}
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL.")
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "accord"),
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Security: secure by default in production, relaxed only for local HTTP development.
 SESSION_COOKIE_HTTPONLY = True

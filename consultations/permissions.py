@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from guardian.core import ObjectPermissionChecker
 
 from config.auth_types import AnyUser
 from declarations.models import Declaration
-from declarations.permissions import COMMENT, EDIT, get_declaration_for
+from declarations.permissions import COMMENT, EDIT, declaration_perms, get_declaration_for
 from signatories.models import Membership, Party
 
 from .models import Comment, CommentRound
@@ -55,10 +54,8 @@ class RoundAccess(Access):
 def access_for(user: AnyUser, declaration: Declaration) -> Access:
     """The user's standing in a declaration they can already see."""
     access = Access(user=user, declaration=declaration)
-    # One read of the user's object permissions for both questions: every user.has_perm() builds a new
-    # guardian checker (2 queries a call). Same answers: guardian is the only backend with object
-    # permissions, and it gives superusers everything and inactive users nothing, as has_perm() does.
-    perms = set(ObjectPermissionChecker(user).get_perms(declaration)) if user.is_authenticated else set()
+    # One read of the user's object permissions for both questions (declarations/permissions.py).
+    perms = declaration_perms(user, declaration)
     access.is_secretariat = EDIT.split(".", 1)[1] in perms
     access.may_comment = COMMENT.split(".", 1)[1] in perms
     if user.is_authenticated and access.may_comment:

@@ -1,16 +1,29 @@
-"""The declaration page's document body: rendered once per text, served from the cache after that.
+"""The declaration page's document body: rendered and compressed once per text, then sent as it is.
 
-At UN scale (400 clauses, the secretariat's editing tools on each) rendering the body takes
-~250 ms and yields ~1 MB of HTML, so the page is cached. The key is what the body shows:
+At UN scale (400 clauses in six languages) rendering the body takes ~250 ms and yields ~0.4-1 MB
+of HTML, so the body is cached. The key is what the body shows:
 
 - the *draft stamp*: the newest history row of sections, clauses and clause texts. Every write
   to them is a history-keeping save (services never use QuerySet.update(), see STYLE.md), so
   any change to the text, the order, a deletion or a drift flag gives a new stamp;
-- the reading columns, the user's role (the secretariat's body has editing tools), the query the
-  tools carry along and the interface language.
+- the reading columns, the user's role (the secretariat's body has editing links), the query the
+  links carry along and the interface language.
 
-The body is stored with a placeholder where each form's CSRF token goes and the token of the
-request is put in on the way out, so one rendering serves every user with the same role.
+The body holds nothing that belongs to one request or one user: no CSRF token (the forms that
+need one, move/delete/confirm, are fetched per clause, see views.clause_tools), no name. That is
+checked when it is rendered. So it is stored once as a raw DEFLATE stream ending in a sync flush,
+and a page for a browser that accepts gzip is put together without compressing the body again:
+
+    gzip header | deflate(head, sync flush) | cached body stream | deflate(tail, finish) | CRC-32, size
+
+Each part comes from its own compressor, so no part refers back into another and the pieces join
+into one valid DEFLATE stream (RFC 1951: blocks are independent once byte-aligned; a sync flush
+ends on a byte boundary with an empty stored block, and only the tail's last block is final).
+The CRC-32 of the whole page is combined from the parts: CRC-32 is affine in its initial value,
+so the effect of the body on any running CRC is one 32x32 bit matrix computed when the body is
+cached. Separate compressors also keep the per-request head (masked CSRF token, user name, the
+requested path) out of the body's compression context (BREACH, see docs/security.md).
+
 Two edits committing in the opposite order of their history ids could leave an older body
 under the newer stamp; entries therefore live only PAGE_TTL seconds. The declaration's creation
 time is part of the key too: test databases roll back and SQLite then hands out the same ids again.
@@ -18,65 +31,184 @@ time is part of the key too: test databases roll back and SQLite then hands out 
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
+import struct
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
-from django.http import HttpRequest
-from django.middleware.csrf import get_token
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+if TYPE_CHECKING:
+    from .models import Declaration
+
 PAGE_TTL = 60
-CSRF_PLACEHOLDER = "accord-csrf-placeholder-3f9b1c"
+BODY_LEVEL = 6
+HEAD_LEVEL = 1
+# What the body is rendered with as its CSRF token: finding it in the output means a form slipped
+# into the shared body, which must not happen (the page would carry a token that is nobody's).
+TOKEN_SENTINEL = "accord-no-token-in-shared-bodies-3f9b1c"  # noqa: S105 - not a secret
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no mtime, OS unknown
+_ACCEPTS_GZIP = re.compile(r"(?:^|,)\s*(?:gzip|\*)\s*(?:;\s*q\s*=\s*(?P<q>[0-9.]+))?\s*(?=,|$)", re.IGNORECASE)
 
 
-def draft_stamp() -> str:
-    """Changes with every saved change to any section, clause or clause text (one indexed query)."""
-    from .models import Clause, ClauseText, Section
+class SharedBodyError(RuntimeError):
+    """A body meant for every reader was rendered with something that belongs to one request."""
 
+
+@functools.cache
+def _stamp_sql() -> str:
+    from .models import Clause, ClauseText, DeclarationVersion, Section
+
+    quote = connection.ops.quote_name
     tables = [
-        connection.ops.quote_name(model.history.model._meta.db_table)  # type: ignore[attr-defined]
+        quote(model.history.model._meta.db_table)  # type: ignore[attr-defined]
         for model in (Section, Clause, ClauseText)
     ]
+    # Each MAX is one step down a primary-key index; the version one down the declaration's index.
+    # Table names come from the models, not from input.
+    parts = [f"(SELECT MAX(history_id) FROM {table})" for table in tables]  # noqa: S608
+    versions = quote(DeclarationVersion._meta.db_table)
+    parts.append(f"(SELECT MAX(id) FROM {versions} WHERE declaration_id = %s)")  # noqa: S608
+    return "SELECT " + ", ".join(parts)
+
+
+def draft_stamp(declaration: Declaration) -> str:
+    """Changes with every saved change to any section, clause or clause text, and with every
+    version the declaration publishes (the page's header names the latest). One indexed query."""
     # Read before the text itself: a body is then never older than the stamp it is stored under.
-    # Each MAX is one step down a primary-key index. Table names come from the models, not from input.
-    sql = "SELECT " + ", ".join(f"(SELECT MAX(history_id) FROM {table})" for table in tables)  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(_stamp_sql(), [declaration.pk])
         row = cursor.fetchone()
     return ".".join(str(value or 0) for value in row)
 
 
-@dataclass
+def _crc_operator(length: int) -> tuple[int, ...]:
+    """The linear map that appending `length` bytes applies to a running CRC-32, as 32 columns.
+
+    crc32(data, init) == apply(op, init) ^ crc32(data, 0) for any data of that length.
+    """
+    zeros = bytes(length)
+    base = zlib.crc32(zeros, 0)
+    return tuple(zlib.crc32(zeros, 1 << bit) ^ base for bit in range(32))
+
+
+def _apply(operator: tuple[int, ...], crc: int) -> int:
+    out, bit = 0, 0
+    while crc:
+        if crc & 1:
+            out ^= operator[bit]
+        crc >>= 1
+        bit += 1
+    return out
+
+
+@dataclass(frozen=True)
 class CachedBody:
-    html: SafeString
+    deflated: bytes  # raw DEFLATE, ends with a sync flush (byte-aligned, not final)
+    crc: int  # crc32 of the UTF-8 body
+    length: int  # bytes of the UTF-8 body
+    operator: tuple[int, ...]  # _crc_operator(length)
     extra: dict[str, Any]
+
+    @classmethod
+    def build(cls, html: str, extra: dict[str, Any]) -> CachedBody:
+        data = html.encode()
+        compressor = zlib.compressobj(BODY_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+        deflated = compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+        return cls(deflated, zlib.crc32(data), len(data), _crc_operator(len(data)), extra)
+
+    @property
+    def html(self) -> SafeString:
+        text = zlib.decompressobj(-zlib.MAX_WBITS).decompress(self.deflated).decode()
+        return mark_safe(text)  # noqa: S308 - our own rendered template
 
 
 def document_body(
-    request: HttpRequest,
-    *,
-    key_parts: tuple[object, ...],
-    render: Callable[[str], tuple[str, dict[str, Any]]],
+    *, key_parts: tuple[object, ...], stamp: str, render: Callable[[str], tuple[str, dict[str, Any]]]
 ) -> CachedBody:
-    """The rendered body for `key_parts`, from the cache or from `render(csrf_token)`.
+    """The body for `stamp` and `key_parts`, from the cache or from `render(csrf_token)`.
 
-    `render` gets the placeholder to use as the CSRF token and returns the HTML and any small
-    values computed along the way that the page needs too (e.g. the table of contents).
+    `render` gets a sentinel to use as the CSRF token and returns the HTML and any small values
+    computed along the way that the page needs too (e.g. the table of contents).
     """
-    digest = hashlib.sha256(repr((draft_stamp(), get_language(), *key_parts)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((stamp, get_language(), *key_parts)).encode()).hexdigest()
     key = f"declarations:body:{digest}"
-    entry = cache.get(key)
-    if entry is None:
-        html, extra = render(CSRF_PLACEHOLDER)
-        # Compressed: ~1 MB of repetitive HTML becomes ~100 KB, so many variants fit in memory.
-        entry = (zlib.compress(html.encode(), 1), extra)
-        cache.set(key, entry, PAGE_TTL)
-    compressed, extra = entry
-    html = zlib.decompress(compressed).decode().replace(CSRF_PLACEHOLDER, get_token(request))
-    return CachedBody(html=mark_safe(html), extra=extra)  # noqa: S308 - our own rendered template
+    local, shared = caches["pages"], _shared_cache()
+    body: CachedBody | None = local.get(key)
+    if body is None and shared is not None:
+        body = shared.get(key)
+        if body is not None:
+            local.set(key, body, PAGE_TTL)
+    if body is None:
+        html, extra = render(TOKEN_SENTINEL)
+        if TOKEN_SENTINEL in html:
+            raise SharedBodyError("The shared document body contains a form with a CSRF token.")
+        body = CachedBody.build(html, extra)
+        local.set(key, body, PAGE_TTL)
+        if shared is not None:
+            shared.set(key, body, PAGE_TTL)
+    return body
+
+
+def _shared_cache() -> BaseCache | None:
+    """The cache the web processes share (Redis in production), or None when it is per process too."""
+    shared = caches["default"]
+    return None if isinstance(shared, LocMemCache) else shared
+
+
+def accepts_gzip(request: HttpRequest) -> bool:
+    """Whether the client takes gzip (RFC 9110 §12.5.3: a q of 0 means "not acceptable")."""
+    header = request.headers.get("Accept-Encoding", "")
+    for match in _ACCEPTS_GZIP.finditer(header):
+        q = match.group("q")
+        try:
+            if q is None or float(q) > 0:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def gzip_page(head: str, body: CachedBody, tail: str) -> bytes:
+    """head + body + tail as one gzip member, compressing only head and tail now."""
+    head_bytes, tail_bytes = head.encode(), tail.encode()
+    head_compressor = zlib.compressobj(HEAD_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    tail_compressor = zlib.compressobj(HEAD_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    crc = _apply(body.operator, zlib.crc32(head_bytes)) ^ body.crc
+    crc = zlib.crc32(tail_bytes, crc)
+    size = len(head_bytes) + body.length + len(tail_bytes)
+    return b"".join(
+        [
+            _GZIP_HEADER,
+            head_compressor.compress(head_bytes),
+            head_compressor.flush(zlib.Z_SYNC_FLUSH),
+            body.deflated,
+            tail_compressor.compress(tail_bytes),
+            tail_compressor.flush(zlib.Z_FINISH),
+            struct.pack("<II", crc & 0xFFFFFFFF, size & 0xFFFFFFFF),
+        ]
+    )
+
+
+def page_response(request: HttpRequest, page: str, marker: str, body: CachedBody) -> HttpResponse:
+    """The page rendered around `marker`, with the cached body in its place."""
+    head, found, tail = page.partition(marker)
+    if not found:
+        raise ValueError("The page template did not place the document body.")
+    if accepts_gzip(request):
+        response = HttpResponse(gzip_page(head, body, tail))
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(head + body.html + tail)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response

@@ -1,39 +1,123 @@
-"""The one way into a declaration: outsiders get 404, insiders without the right get 403."""
+"""The one way into a declaration: outsiders get 404, insiders without the right get 403.
+
+Object permissions are django-guardian's (direct foreign-key tables, see models.py), granted to a
+user or to their groups. Reading them is on every page, so it is one plain query here instead of
+guardian's checker (whose generic queries cost ~5 ms of ORM compilation per page at UN scale; see
+docs/performance.md). The answer is the same as `ObjectPermissionChecker(user).get_perms()`:
+active superusers hold every permission, inactive users none, global (model-level) permissions
+count for nothing. tests/test_permission_matrix.py checks every URL against every role, and
+tests/test_permission_loader.py checks this function against guardian's own answer.
+"""
 
 from __future__ import annotations
 
+import functools
+
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
-from guardian.shortcuts import get_objects_for_user
 
-from config.auth_types import AnyUser
+from config.auth_types import AnyUser, User
 
-from .models import Declaration
+from .models import Declaration, DeclarationGroupObjectPermission, DeclarationUserObjectPermission
 
 VIEW = "declarations.view_declaration"
 EDIT = "declarations.edit_declaration"
 COMMENT = "declarations.comment_declaration"
 SIGN = "declarations.sign_declaration"
 
+_MEMO = "_accord_declaration_perms"
+
+
+def _codename(perm: str) -> str:
+    return perm.split(".", 1)[1] if "." in perm else perm
+
+
+def _grants_sql(*, one_declaration: bool) -> str:
+    """Codenames (and declaration ids) granted to a user directly or through their groups."""
+    quote = connection.ops.quote_name
+    user_table = quote(DeclarationUserObjectPermission._meta.db_table)
+    group_table = quote(DeclarationGroupObjectPermission._meta.db_table)
+    perm_table = quote(Permission._meta.db_table)
+    member_table = quote(User.groups.through._meta.db_table)
+    where = " AND g.content_object_id = %s" if one_declaration else " AND p.codename = %s"
+    # Table names come from the models, never from input; the values are bound parameters.
+    return (
+        f"SELECT p.codename, g.content_object_id FROM {user_table} g"  # noqa: S608
+        f" JOIN {perm_table} p ON p.id = g.permission_id WHERE g.user_id = %s{where}"
+        f" UNION SELECT p.codename, g.content_object_id FROM {group_table} g"
+        f" JOIN {perm_table} p ON p.id = g.permission_id"
+        f" JOIN {member_table} m ON m.group_id = g.group_id WHERE m.user_id = %s{where}"
+    )
+
+
+def _all_codenames() -> frozenset[str]:
+    return frozenset(
+        Permission.objects.filter(
+            content_type__app_label="declarations", content_type__model="declaration"
+        ).values_list("codename", flat=True)
+    )
+
+
+def declaration_perms(user: AnyUser, declaration: Declaration) -> frozenset[str]:
+    """The codenames `user` holds on `declaration` (e.g. {"view_declaration", "edit_declaration"}).
+
+    Remembered on the user object for its lifetime, as Django's ModelBackend does with `_perm_cache`:
+    a request loads its user afresh, so a grant or withdrawal counts from the next request on.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    memo: dict[int, frozenset[str]] = user.__dict__.setdefault(_MEMO, {})
+    if declaration.pk not in memo:
+        if user.is_superuser:
+            memo[declaration.pk] = _all_codenames()
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(_grants_sql(one_declaration=True), [user.pk, declaration.pk, user.pk, declaration.pk])
+                memo[declaration.pk] = frozenset(codename for codename, _ in cursor.fetchall())
+    return memo[declaration.pk]
+
 
 def declarations_for(user: AnyUser, perm: str = VIEW) -> QuerySet[Declaration]:
     """Declarations the user holds `perm` on, through their own or their party's grants."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return Declaration.objects.none()
-    return get_objects_for_user(user, perm, klass=Declaration, accept_global_perms=False)
+    if user.is_superuser:
+        return Declaration.objects.all()
+    codename = _codename(perm)
+    with connection.cursor() as cursor:
+        cursor.execute(_grants_sql(one_declaration=False), [user.pk, codename, user.pk, codename])
+        ids = {declaration_id for _, declaration_id in cursor.fetchall()}
+    return Declaration.objects.filter(pk__in=ids)
+
+
+def has_declaration_perm(user: AnyUser, perm: str, declaration: Declaration) -> bool:
+    return _codename(perm) in declaration_perms(user, declaration)
+
+
+@functools.cache
+def _by_slug_sql() -> str:
+    # The ORM's own SQL for filter(slug=...), compiled once: every page loads its declaration this way.
+    sql, _ = Declaration.objects.filter(slug="").query.sql_with_params()
+    return sql
+
+
+def _by_slug(slug: str) -> Declaration | None:
+    found = list(Declaration.objects.raw(_by_slug_sql(), [slug]))
+    return found[0] if found else None
 
 
 def get_declaration_for(user: AnyUser, slug: str, perm: str | None = None) -> Declaration:
     """Load a declaration the user may see; 404 when they may not, 403 when they lack `perm`."""
-    try:
-        declaration = declarations_for(user).get(slug=slug)
-    except Declaration.DoesNotExist:
-        raise Http404("No such declaration.") from None
-    if perm and perm != VIEW and not user.has_perm(perm, declaration):
+    declaration = _by_slug(slug) if user.is_authenticated else None
+    if declaration is None or not has_declaration_perm(user, VIEW, declaration):
+        raise Http404("No such declaration.")
+    if perm and not has_declaration_perm(user, perm, declaration):
         raise PermissionDenied
     return declaration
 
 
 def is_secretariat(user: AnyUser, declaration: Declaration) -> bool:
-    return bool(user.is_authenticated and user.has_perm(EDIT, declaration))
+    return has_declaration_perm(user, EDIT, declaration)

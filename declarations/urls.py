@@ -13,6 +13,7 @@ urlpatterns = [
     path("d/<slug:slug>/clauses/<slug:key>/delete/", views.clause_delete, name="clause_delete"),
     path("d/<slug:slug>/clauses/<slug:key>/restore/", views.clause_restore, name="clause_restore"),
     path("d/<slug:slug>/clauses/<slug:key>/move/", views.clause_move, name="clause_move"),
+    path("d/<slug:slug>/clauses/<slug:key>/tools/", views.clause_tools, name="clause_tools"),
     path("d/<slug:slug>/clauses/<slug:key>/history/", views.clause_history, name="clause_history"),
     path("d/<slug:slug>/deleted/", views.deleted_list, name="deleted"),
     # Drafting (secretariat): sections

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import secrets
 import zlib
 from typing import Any
 from urllib.parse import urlencode
@@ -15,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -55,8 +57,6 @@ def declaration_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
     compare = _language(request, "with", languages, None)
     if compare == lang:
         compare = None
-    # Without the snapshot: the header shows number and label; the snapshot is the whole text (~1 MB).
-    latest = declaration.versions.defer("snapshot").order_by("-number").first()
     secretariat = is_secretariat(request.user, declaration)
     reading = {
         "declaration": declaration,
@@ -68,40 +68,43 @@ def declaration_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
         "view_query": urlencode({"lang": lang, **({"with": compare} if compare else {})}),
     }
 
-    def render_body(csrf_token: str) -> tuple[str, dict[str, Any]]:
+    def render_content(csrf_token: str) -> tuple[str, dict[str, Any]]:
         sections = selectors.document(declaration)
-        html = render_to_string(
-            "declarations/_document.html", {**reading, "sections": sections, "csrf_token": csrf_token}
-        )
-        toc = [(sv.section.key, dict(sv.section.heading)) for sv in sections]
-        return html, {"toc": toc, "drifted_count": len(selectors.drifted_texts(declaration)) if secretariat else 0}
+        # Without the snapshot: the header shows number and label; the snapshot is the whole text (~1 MB).
+        latest = declaration.versions.defer("snapshot").order_by("-number").first()
+        context = {
+            **reading,
+            "sections": sections,
+            "latest_version": latest,
+            "drifted_count": len(selectors.drifted_texts(declaration)) if secretariat else 0,
+            "csrf_token": csrf_token,
+        }
+        return render_to_string("declarations/_detail_content.html", context), {}
 
-    # At UN scale the body is ~250 ms of rendering: it is cached by what it shows (page_cache.py).
-    body = page_cache.document_body(
-        request,
+    # Everything below the top bar is the same for every reader with the same role and view, and at
+    # UN scale it is ~250 ms of rendering: it is cached by what it shows (page_cache.py).
+    content = page_cache.document_body(
         key_parts=(
             declaration.pk,
             declaration.slug,
             declaration.created_at,
+            declaration.updated_at,
+            declaration.status,
             lang,
             compare,
             secretariat,
             reading["view_query"],
         ),
-        render=render_body,
+        stamp=page_cache.draft_stamp(declaration),
+        render=render_content,
     )
-    toc = [selectors.SectionView(section=Section(key=key, heading=heading)) for key, heading in body.extra["toc"]]
-    return render(
-        request,
+    marker = f"<!--accord-page-content-{secrets.token_hex(8)}-->"
+    page = render_to_string(
         "declarations/detail.html",
-        {
-            **reading,
-            "sections": toc,
-            "document_html": body.html,
-            "latest_version": latest,
-            "drifted_count": body.extra["drifted_count"],
-        },
+        {**reading, "content_html": mark_safe(marker)},  # noqa: S308 - our own constant
+        request=request,
     )
+    return page_cache.page_response(request, page, marker, content)
 
 
 # --- Drafting ---------------------------------------------------------------------------------
@@ -257,6 +260,24 @@ def clause_confirm(request: AuthenticatedHttpRequest, slug: str, key: str, langu
         return _render_clause(request, reading, key)
     messages.success(request, gettext("The translation was confirmed."))
     return redirect(_detail_url(reading, f"clause-{key}"))
+
+
+@require_GET
+@login_required
+def clause_tools(request: AuthenticatedHttpRequest, slug: str, key: str) -> HttpResponse:
+    """The clause's less frequent actions (move, delete, confirm a flagged translation).
+
+    Kept out of the declaration page so that its body carries no per-request token and is served
+    from the cache as it is (declarations/page_cache.py); htmx swaps them in next to the clause.
+    """
+    declaration = get_declaration_for(request.user, slug, EDIT)
+    _live_clause(declaration, key)
+    reading = _reading(request, declaration)
+    cv = selectors.clause_view(declaration, key)
+    if cv is None:
+        raise Http404("No such clause.")
+    template = "declarations/_clause_tools.html" if _is_htmx(request) else "declarations/clause_tools.html"
+    return render(request, template, {**reading, "cv": cv})
 
 
 @require_POST
@@ -474,10 +495,22 @@ def section_edit(request: AuthenticatedHttpRequest, slug: str, key: str) -> Http
         else:
             messages.success(request, gettext("The heading was saved."))
             return redirect(_detail_url(reading, f"section-{key}"))
+    live = list(
+        Section.objects.filter(declaration=declaration, deleted_at=None)
+        .order_by("position", "id")
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "declarations/section_form.html",
-        {**reading, "form": form, "section": section},
+        {
+            **reading,
+            "form": form,
+            "section": section,
+            "is_first": live[:1] == [section.pk],
+            "is_last": live[-1:] == [section.pk],
+            "has_clauses": Clause.objects.filter(section=section, deleted_at=None).exists(),
+        },
         status=400 if form.errors else 200,
     )
 

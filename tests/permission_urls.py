@@ -46,6 +46,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "declarations:clause_delete": lambda w: {**d(w), "key": "recommendation-5"},
     "declarations:clause_restore": lambda w: {**d(w), "key": "recommendation-5"},
     "declarations:clause_move": lambda w: {**d(w), "key": "recommendation-5"},
+    "declarations:clause_tools": lambda w: {**d(w), "key": "recommendation-5"},
     "declarations:clause_history": lambda w: {**d(w), "key": "recommendation-5"},
     "declarations:section_edit": lambda w: {**d(w), "key": "core-values"},
     "declarations:section_move": lambda w: {**d(w), "key": "core-values"},

@@ -90,10 +90,17 @@ def test_drift_is_shown_and_can_be_confirmed(user_client: Any) -> None:
     client = user_client("secretariat")
     client.post(EDIT_EN, {"text": "Changed.", "base_revision": 1})
     page = client.get(reverse("declarations:detail", args=[MANIFESTO_SLUG]), {"lang": "ko"}).content.decode()
-    assert "Translation needs update" in page and "Confirm translation" in page
-    reader = user_client("gyeonggi.reviewer").get(reverse("declarations:detail", args=[MANIFESTO_SLUG]), {"lang": "ko"})
-    assert "Translation needs update" in reader.content.decode()
-    assert "Confirm translation" not in reader.content.decode()
+    tools = reverse("declarations:clause_tools", args=[MANIFESTO_SLUG, KEY])
+    assert "Translation needs update" in page and f'hx-get="{tools}?lang=ko"' in page
+    # The confirmation is among the clause's further actions, in place (htmx) or as a page of its own.
+    for extra in (HTMX, {}):
+        more = client.get(tools, {"lang": "ko"}, **extra).content.decode()
+        assert "Confirm the 한국어 translation" in more and "Move up" in more and "Delete" in more
+    assert "Confirm the English translation" not in more
+    reader = user_client("gyeonggi.reviewer")
+    page = reader.get(reverse("declarations:detail", args=[MANIFESTO_SLUG]), {"lang": "ko"}).content.decode()
+    assert "Translation needs update" in page and tools not in page
+    assert reader.get(tools, {"lang": "ko"}).status_code == 403
     confirm = reverse("declarations:clause_confirm", args=[MANIFESTO_SLUG, KEY, "ko"])
     response = client.post(confirm, {"lang": "ko"}, **HTMX)
     assert response.status_code == 200 and "Translation needs update" not in response.content.decode()
