@@ -31,10 +31,18 @@ def paragraph_numbers(version: DeclarationVersion) -> dict[str, int]:
 
 
 def clause_reference(comment: Comment) -> str:
-    if comment.clause_id:
-        return comment.clause.key  # type: ignore[union-attr]
-    if comment.section_id:
-        return f"§ {comment.section.key}"  # type: ignore[union-attr]
+    return reference(
+        comment.clause.key if comment.clause_id else None,  # type: ignore[union-attr]
+        comment.section.key if comment.section_id else None,  # type: ignore[union-attr]
+    )
+
+
+def reference(clause_key: str | None, section_key: str | None) -> str:
+    """What a comment is about, from the keys of its clause or section (None when it has none)."""
+    if clause_key is not None:
+        return clause_key
+    if section_key is not None:
+        return f"§ {section_key}"
     return "—"
 
 
@@ -84,6 +92,30 @@ def reflected_in(comments: Sequence[Comment], versions: Sequence[DeclarationVers
                 and version.published_at >= since
             ):
                 result[comment.pk] = version.number
+                break
+    return result
+
+
+def reflected_in_round(
+    round: CommentRound, reflected: Iterable[tuple[int, datetime.datetime | None]]
+) -> dict[int, int]:
+    """``reflected_in`` for reflected comments of one round, given as (comment id, since) pairs.
+
+    ``since`` is when the comment's text change was applied (its clause edit), or else when it was decided.
+    One query for the versions after the round's, instead of reading every comment's round.
+    """
+    versions = list(
+        DeclarationVersion.objects.filter(declaration_id=round.declaration_id, number__gt=round.version.number)
+        .only("id", "number", "published_at")
+        .order_by("number")
+    )
+    result: dict[int, int] = {}
+    for pk, since in reflected:
+        if since is None:
+            continue
+        for version in versions:
+            if version.published_at >= since:
+                result[pk] = version.number
                 break
     return result
 

@@ -21,7 +21,7 @@ import bisect
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypedDict
 
@@ -148,28 +148,42 @@ _EXT_ASTRAL = _cls((lo, hi) for lo, hi in _EXTEND_RANGES if lo >= 0x10000)
 assert all(hi < 0x10000 or lo >= 0x10000 for lo, hi in _EXTEND_RANGES)
 _TAIL = f"[{_EXT_BMP}]*(?:(?:\\u200d[{_PICTOGRAPHIC}]?|(?=[\\U00010000-\\U0010ffff])[{_EXT_ASTRAL}])[{_EXT_BMP}]*)*"
 
-# Alternatives are tried in order and every one consumes at least one code
-# point; the last alternative matches *any* code point, so findall() tiles the
-# whole input and "".join(tokens) == text by construction.
-_TOKEN_RE = re.compile(
-    f"\\s+{_TAIL}"  # whitespace run
-    f"|[{_RI}]{{2}}{_TAIL}"  # flag emoji
-    f"|[{_CL}]{_TAIL}"  # one cluster of an unspaced script
-    f"|(?:[^\\W_{_CL}]+{_TAIL})+"  # word: letters/digits of spaced scripts
-    f"|.{_TAIL}",  # anything else: punctuation, symbol, emoji, control, NUL
-    re.DOTALL,
-)
 
-# Coarse chunks for the first matching pass: a word (or up to 8 clusters of
-# an unspaced script), the punctuation after it and the whitespace after that.
-# Every chunk boundary is also a token boundary, so a changed chunk can be
-# re-tokenized on its own.  Matching chunks first keeps SequenceMatcher away
-# from hugely repeated tokens like " " (it is quadratic in their count), and
-# the bound of 8 keeps an unspaced sentence from becoming a single chunk.
-_CHUNK_RE = re.compile(
-    f"(?=.)(?:(?:[^\\W_{_CL}]+{_TAIL})+|(?:[{_CL}]{_TAIL}){{1,8}})?(?:(?=[\\W_])\\S{_TAIL})*(?:\\s+{_TAIL})?",
-    re.DOTALL,
-)
+def _token_pattern(tail: str, cl: str) -> str:
+    # Alternatives are tried in order and every one consumes at least one code
+    # point; the last alternative matches *any* code point, so findall() tiles
+    # the whole input and "".join(tokens) == text by construction.
+    return (
+        f"\\s+{tail}"  # whitespace run
+        f"|[{_RI}]{{2}}{tail}"  # flag emoji
+        f"|[{cl}]{tail}"  # one cluster of an unspaced script
+        f"|(?:[^\\W_{cl}]+{tail})+"  # word: letters/digits of spaced scripts
+        f"|.{tail}"  # anything else: punctuation, symbol, emoji, control, NUL
+    )
+
+
+def _chunk_pattern(tail: str, cl: str) -> str:
+    # Coarse chunks for the first matching pass: a word (or up to 8 clusters
+    # of an unspaced script), the punctuation after it and the whitespace after
+    # that.  Every chunk boundary is also a token boundary, so a changed chunk
+    # can be re-tokenized on its own.  Matching chunks first keeps the matcher
+    # away from hugely repeated tokens like " " (it is quadratic in their
+    # count), and the bound of 8 keeps an unspaced sentence from becoming a
+    # single chunk.
+    return f"(?=.)(?:(?:[^\\W_{cl}]+{tail})+|(?:[{cl}]{tail}){{1,8}})?(?:(?=[\\W_])\\S{tail})*(?:\\s+{tail})?"
+
+
+_TOKEN_RE = re.compile(_token_pattern(_TAIL, _CL), re.DOTALL)
+_CHUNK_RE = re.compile(_chunk_pattern(_TAIL, _CL), re.DOTALL)
+
+# Most text has no code point that can extend a cluster, no ZWJ and nothing outside the BMP (so no flag, no
+# astral mark or ideograph).  There every _TAIL can only match the empty string, and the same patterns without
+# it, over the BMP part of _CL, give the same matches about twice as fast: tails and astral ranges are what make
+# the full patterns slow.  _NOT_PLAIN finds the code points that rule this out.
+_NOT_PLAIN = re.compile(f"[{_EXT_BMP}\\u200d\\U00010000-\\U0010ffff]").search
+_CL_BMP = _cls((lo, min(hi, 0xFFFF)) for lo, hi in _CHAR_LEVEL_RANGES if lo < 0x10000)
+_PLAIN_TOKEN_RE = re.compile(_token_pattern("", _CL_BMP), re.DOTALL)
+_PLAIN_CHUNK_RE = re.compile(_chunk_pattern("", _CL_BMP), re.DOTALL)
 
 _EXT_SET: frozenset[str] = frozenset(chr(cp) for lo, hi in _EXTEND_RANGES for cp in range(lo, hi + 1))
 _IS_CL = re.compile(f"[{_CL}]").match
@@ -183,7 +197,7 @@ def tokenize(text: str) -> list[str]:
     scripts; single clusters for Hangul, CJK, Kana, Thai, Lao, Khmer, Myanmar,
     Bopomofo and Yi.
     """
-    return _TOKEN_RE.findall(text)
+    return (_TOKEN_RE if _NOT_PLAIN(text) else _PLAIN_TOKEN_RE).findall(text)
 
 
 def _is_word_char(ch: str) -> bool:
@@ -277,8 +291,105 @@ def _common_suffix_len(a: str, b: str, limit: int) -> int:
     return lo
 
 
-def _match_tokens(a: list[str], b: list[str], out: list[tuple[OpKind, str]], *, refine: bool = False) -> None:
-    """Append raw ops for token (or chunk) lists ``a`` -> ``b`` to ``out``."""
+Opcode = tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
+
+
+def _opcodes(a: Sequence[str], b: Sequence[str]) -> list[Opcode]:
+    """``difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()``, computed faster.
+
+    Same matching blocks, hence the same opcodes.  Without junk, the longest
+    match SequenceMatcher picks in a window is fully defined: the longest
+    common run, then the smallest start in ``a``, then in ``b``; the windows
+    left and right of it are then searched the same way.  SequenceMatcher
+    finds that match with a dynamic programme over every pair of equal tokens,
+    in Python, which was most of the redline's time on rewritten clauses (a
+    small vocabulary makes many equal pairs).  Here every distinct token
+    becomes one code point and the search runs on the two strings with
+    ``str.find``, in C: for each start in ``a`` (in order), only ask whether a
+    run one longer than the best so far occurs in the ``b`` window.
+
+    Two bounds prune the search without changing its result: the window right
+    of a match of length k has no longer run than k, so its search stops at the
+    first run of length k; the window left of it has no run of length k (it
+    would start before the match, which is the first such run), so it is
+    searched for runs up to k - 1, and not at all when k is 1.
+    """
+    la, lb = len(a), len(b)
+    blocks: list[tuple[int, int, int]] = []
+    if la + lb > 0x10FFFF:  # more tokens than code points: never in practice
+        return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    if not set(a).isdisjoint(b):
+        codes = {token: chr(n) for n, token in enumerate(dict.fromkeys([*a, *b]))}
+        sa = "".join(map(codes.__getitem__, a))
+        sb = "".join(map(codes.__getitem__, b))
+        find = sb.find
+        # Windows still to search: a[alo:ahi] x b[blo:bhi], and no common run there is longer than cap.
+        queue = [(0, la, 0, lb, min(la, lb))]
+        while queue:
+            alo, ahi, blo, bhi, cap = queue.pop()
+            best, besti, bestj = 0, alo, blo
+            i = alo
+            while i + best < ahi:
+                j = find(sa[i : i + best + 1], blo, bhi)
+                if j >= 0:
+                    # j: first occurrence in the window of a run longer than the best; lengthen it.
+                    best += 1
+                    while i + best < ahi and best < cap:
+                        if j + best < bhi and sb[j + best] == sa[i + best]:
+                            best += 1
+                            continue
+                        k = find(sa[i : i + best + 1], j + 1, bhi)
+                        if k < 0:
+                            break
+                        j = k
+                        best += 1
+                    besti, bestj = i, j
+                    if best == cap:
+                        break
+                i += 1
+            if best:
+                blocks.append((besti, bestj, best))
+                if best > 1 and alo < besti and blo < bestj:
+                    queue.append((alo, besti, blo, bestj, best - 1))
+                if besti + best < ahi and bestj + best < bhi:
+                    queue.append((besti + best, ahi, bestj + best, bhi, best))
+        blocks.sort()
+    # Adjacent blocks merged and the (la, lb, 0) sentinel added, as get_matching_blocks() does; then its opcodes.
+    merged: list[tuple[int, int, int]] = []
+    i1 = j1 = k1 = 0
+    for i2, j2, k2 in blocks:
+        if i1 + k1 == i2 and j1 + k1 == j2:
+            k1 += k2
+        else:
+            if k1:
+                merged.append((i1, j1, k1))
+            i1, j1, k1 = i2, j2, k2
+    if k1:
+        merged.append((i1, j1, k1))
+    merged.append((la, lb, 0))
+    opcodes: list[Opcode] = []
+    i = j = 0
+    for ai, bj, size in merged:
+        if i < ai and j < bj:
+            opcodes.append(("replace", i, ai, j, bj))
+        elif i < ai:
+            opcodes.append(("delete", i, ai, j, bj))
+        elif j < bj:
+            opcodes.append(("insert", i, ai, j, bj))
+        i, j = ai + size, bj + size
+        if size:
+            opcodes.append(("equal", ai, i, bj, j))
+    return opcodes
+
+
+def _match_tokens(
+    a: list[str], b: list[str], out: list[tuple[OpKind, str]], *, refine: Callable[[str], list[str]] | None = None
+) -> None:
+    """Append raw ops for token (or chunk) lists ``a`` -> ``b`` to ``out``.
+
+    With ``refine`` (the tokenizer), ``a`` and ``b`` are chunks and each changed run of chunks is matched again
+    token by token.
+    """
     # Common token prefix/suffix: SequenceMatcher is quadratic-ish, so never
     # feed it tokens we already know are equal.
     n = min(len(a), len(b))
@@ -297,14 +408,13 @@ def _match_tokens(a: list[str], b: list[str], out: list[tuple[OpKind, str]], *, 
     elif not b_mid:
         out.append(("delete", "".join(a_mid)))
     else:
-        matcher = difflib.SequenceMatcher(None, a_mid, b_mid, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for tag, i1, i2, j1, j2 in _opcodes(a_mid, b_mid):
             if tag == "equal":
                 out.append(("equal", "".join(a_mid[i1:i2])))
                 continue
-            if refine and tag == "replace":
+            if refine is not None and tag == "replace":
                 # Changed chunks: now match their individual tokens.
-                _match_tokens(tokenize("".join(a_mid[i1:i2])), tokenize("".join(b_mid[j1:j2])), out)
+                _match_tokens(refine("".join(a_mid[i1:i2])), refine("".join(b_mid[j1:j2])), out)
                 continue
             if i2 > i1:
                 out.append(("delete", "".join(a_mid[i1:i2])))
@@ -388,8 +498,13 @@ def diff_text(old: str, new: str) -> list[Op]:
     while q and not (_is_hard_boundary(old, len(old) - q) and _is_hard_boundary(new, len(new) - q)):
         q -= 1
 
+    old_mid, new_mid = old[p : len(old) - q], new[p : len(new) - q]
+    if _NOT_PLAIN(old_mid) or _NOT_PLAIN(new_mid):
+        chunks, tokens = _CHUNK_RE.findall, _TOKEN_RE.findall
+    else:  # the same chunks and tokens, found faster (see _NOT_PLAIN)
+        chunks, tokens = _PLAIN_CHUNK_RE.findall, _PLAIN_TOKEN_RE.findall
     raw: list[tuple[OpKind, str]] = [("equal", old[:p])]
-    _match_tokens(_CHUNK_RE.findall(old[p : len(old) - q]), _CHUNK_RE.findall(new[p : len(new) - q]), raw, refine=True)
+    _match_tokens(chunks(old_mid), chunks(new_mid), raw, refine=tokens)
     raw.append(("equal", old[len(old) - q :]))
 
     ops: list[Op] = []
@@ -608,8 +723,13 @@ class DocumentDiff:
 # --- snapshot normalisation ------------------------------------------------
 
 
+_ONLY_STR = {str}
+
+
 def _texts(value: Any) -> dict[str, str]:
     """Language map with non-string values coerced (None -> "")."""
+    if type(value) is dict and {*map(type, value), *map(type, value.values())} == _ONLY_STR:
+        return dict(value)  # a snapshot read from JSON: nothing to coerce (this runs 800 times per redline)
     if not isinstance(value, Mapping):
         return {}
     return {str(k): ("" if v is None else str(v)) for k, v in value.items()}
@@ -714,6 +834,8 @@ def _lis(seq: Sequence[int]) -> set[int]:
 
 
 def _changed_languages(old: dict[str, str], new: dict[str, str], languages: list[str]) -> list[str]:
+    if old == new:  # most clauses of two versions
+        return []
     return [lang for lang in languages if old.get(lang, "") != new.get(lang, "")]
 
 
