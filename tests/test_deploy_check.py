@@ -61,3 +61,28 @@ def test_production_collectstatic_succeeds(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+def _settings_value(expression: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    code = f"import django; django.setup(); from django.conf import settings as s; print({expression})"
+    return subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**_production_env(**extra), "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_cache_url_shares_the_cache_and_reads_sessions_from_it() -> None:
+    """With CACHE_URL (docker-compose) the cache is Redis and sessions are cached_db; without it,
+    each process has its own memory cache and sessions stay in the database only."""
+    expression = "s.CACHES['default']['BACKEND'], s.CACHES['pages']['BACKEND'], s.SESSION_ENGINE"
+    shared = _settings_value(expression, CACHE_URL="redis://cache:6379/0")
+    assert shared.returncode == 0, shared.stderr
+    assert "redis.RedisCache" in shared.stdout and "locmem" in shared.stdout and "cached_db" in shared.stdout
+    alone = _settings_value(expression)
+    assert "RedisCache" not in alone.stdout and alone.stdout.strip().endswith("sessions.backends.db")
+    refused = _settings_value(expression, CACHE_URL="memcached://cache:11211")
+    assert refused.returncode != 0 and "CACHE_URL must be" in refused.stderr

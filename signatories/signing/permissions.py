@@ -7,7 +7,7 @@ from django.http import Http404
 
 from config.auth_types import AnyUser
 from declarations.models import Declaration
-from declarations.permissions import get_declaration_for, is_secretariat
+from declarations.permissions import SIGN, get_declaration_for, has_declaration_perm, is_secretariat
 
 from ..models import Membership
 from .models import Signature, Signing, SigningParty
@@ -19,14 +19,24 @@ DESIGNATE = "designate"  # the party's focal point
 SECRETARIAT = "secretariat"
 
 
-def get_declaration_and_signing(user: AnyUser, slug: str) -> tuple[Declaration, Signing | None]:
+def get_declaration_and_signing(
+    user: AnyUser, slug: str, *, snapshot: bool = False
+) -> tuple[Declaration, Signing | None]:
+    """The declaration and its signing with its version; the version's snapshot only if asked for.
+
+    The snapshot is the whole text (~400 KB of JSON at UN scale): the board, the signature images
+    and the secretariat's actions need the version's number, label and hash only.
+    """
     declaration = get_declaration_for(user, slug)
-    return declaration, Signing.objects.filter(declaration=declaration).select_related("version").first()
+    signings = Signing.objects.filter(declaration=declaration).select_related("version")
+    if not snapshot:
+        signings = signings.defer("version__snapshot")
+    return declaration, signings.first()
 
 
-def get_signing_for(user: AnyUser, slug: str, *, secretariat: bool = False) -> Signing:
+def get_signing_for(user: AnyUser, slug: str, *, secretariat: bool = False, snapshot: bool = False) -> Signing:
     """The declaration's signing; 404 for outsiders or when there is none, 403 for non-secretariat if asked."""
-    declaration, signing = get_declaration_and_signing(user, slug)
+    declaration, signing = get_declaration_and_signing(user, slug, snapshot=snapshot)
     if signing is None:
         raise Http404("Signing has not been opened.")
     if secretariat and not is_secretariat(user, declaration):
@@ -37,7 +47,8 @@ def get_signing_for(user: AnyUser, slug: str, *, secretariat: bool = False) -> S
 
 def get_signing_party_for(user: AnyUser, slug: str, party_key: str, need: str) -> SigningParty:
     """One party's place in a signing, if the user may act for it as `need` says."""
-    signing = get_signing_for(user, slug)
+    # Signing and answering show the frozen text; designating and recording offline do not.
+    signing = get_signing_for(user, slug, snapshot=need in (SIGNATORY, ANSWER))
     try:
         sp = SigningParty.objects.select_related("party", "signatory").get(signing=signing, party__key=party_key)
     except SigningParty.DoesNotExist:
@@ -49,7 +60,7 @@ def get_signing_party_for(user: AnyUser, slug: str, party_key: str, need: str) -
         roles = set(Membership.objects.filter(user=user, party=sp.party).values_list("role", flat=True))  # type: ignore[misc]
         designated = sp.signatory_id is not None and sp.signatory_id == user.pk
         if need == SIGNATORY:
-            allowed = designated and user.has_perm("declarations.sign_declaration", signing.declaration)
+            allowed = designated and has_declaration_perm(user, SIGN, signing.declaration)
         elif need == ANSWER:
             allowed = designated or Membership.Role.FOCAL_POINT in roles
         elif need == DESIGNATE:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models.fields.files import FieldFile
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from declarations.models import Declaration, DeclarationVersion
 from declarations.redline import ClauseDiff, diff_documents
 
-from ..models import Membership, Party
+from ..models import Membership, Party, pick_language
 from .models import Signature, Signing, SigningEvent, SigningParty
 
 ORDERS = ("signing", "alpha", "name")
@@ -80,15 +85,6 @@ class PartyRow:
         ]
 
 
-@dataclass
-class Board:
-    signing: Signing
-    rows: list[PartyRow]
-    counts: dict[str, int]
-    # {(version number, content hash): [signatures]}: answers are only grouped with others on the same text.
-    groups: list[tuple[DeclarationVersion, list[Signature]]]
-
-
 def _rows(signing: Signing) -> list[PartyRow]:
     parties = list(SigningParty.objects.filter(signing=signing).select_related("party", "signatory"))
     by_party: dict[int, list[Signature]] = {}
@@ -115,24 +111,276 @@ def sort_rows(rows: list[PartyRow], *, order: str, language: str) -> list[PartyR
     return sorted(rows, key=lambda r: (r.signing_party.position, r.signing_party.pk))
 
 
+@dataclass(slots=True)
+class VersionTag:
+    """A version as the board names it; `html` is `_version.html` rendered once for it."""
+
+    pk: int
+    number: int
+    label: str
+    content_hash: str
+    html: SafeString = field(default_factory=lambda: SafeString(""))
+
+
+@dataclass(slots=True)
+class BoardAnswer:
+    """One answer (a Signature) with every value the board prints, formatted once."""
+
+    pk: int
+    party_id: int
+    party_name: str  # in the interface language, for the "signatures by text" list
+    version: VersionTag
+    content_hash: str
+    on_other_text: bool  # not the text being signed now
+    status: str
+    method: str
+    status_label: str
+    method_label: str
+    printed_name: str
+    printed_title: str
+    capacity: str
+    signed_at: datetime
+    signed_at_iso: str  # <time datetime>, as the `date:"c"` filter gave it
+    signed_at_text: str  # "Y-m-d H:i"
+    image_url: str  # "" without an image
+    scan_url: str  # "" without a scan; shown only to the secretariat and the party's members
+    decline_reason: str
+    reason_public: bool
+
+
+@dataclass(slots=True)
+class BoardRow:
+    """One party on the status board; per-user parts (actions, private reasons) are decided in the template."""
+
+    party_id: int
+    key: str
+    short_name: str
+    names: dict[str, str]  # the party's name per language
+    party_name: str  # in the language of the order ("by name in …") or the interface language
+    position: int
+    signatory_id: int | None
+    state: str  # signed, declined, superseded, pending
+    printed: bool  # a name to print is known (else "Not designated yet")
+    printed_name: str  # from the designation, else from the latest answer (e.g. on paper)
+    printed_title: str
+    capacity: str
+    current: BoardAnswer | None
+    history: list[BoardAnswer]  # revoked and superseded answers, oldest first
+    superseded: int  # signatures (not declines) on text no longer being signed
+    sign_url: str
+    designate_url: str
+    record_url: str
+
+
+@dataclass
+class Board:
+    signing: Signing
+    rows: list[BoardRow]
+    counts: dict[str, int]
+    # Answers are only grouped with others on the same text: (version, signatures), newest text first.
+    groups: list[tuple[VersionTag, list[BoardAnswer]]]
+    newer_version: bool  # a version newer than the one being signed exists (reopening is possible)
+
+
+class _Party(NamedTuple):
+    party_id: int
+    position: int
+    signatory_id: int | None
+    printed_name: str
+    printed_title: str
+    capacity: str
+    key: str
+    short_name: str
+    names: dict[str, str]
+
+
+class _Url:
+    """reverse() once per pattern; the per-party and per-signature URLs are then string joins."""
+
+    MARK = "0987654321"
+
+    def __init__(self, name: str, slug: str) -> None:
+        url = reverse(name, args=[slug, self.MARK])
+        self.prefix, _, self.suffix = url.partition(self.MARK)
+
+    def __call__(self, value: object) -> str:
+        return f"{self.prefix}{value}{self.suffix}"
+
+
 def signing_board(signing: Signing, *, order: str = "signing", language: str = "en") -> Board:
-    rows = sort_rows(_rows(signing), order=order, language=language)
+    """Everything the status board shows, in `order`, with labels in the active language.
+
+    Three queries: the declaration's versions (without their snapshots), the signing parties with
+    their parties, and the answers (no joins). Each value the board prints is computed here
+    once, so the template does no lookups, filters, includes or `{% url %}` per row.
+    """
+    slug = signing.declaration.slug
+    sign_url, designate_url, record_url = (
+        _Url(f"signatories:{name}", slug) for name in ("sign", "designate", "record_offline")
+    )
+    image_url, scan_url = (_Url(f"signatories:{name}", slug) for name in ("signature_image", "signature_scan"))
+    ui_language = get_language()
+    status_labels = {value: str(label) for value, label in Signature.Status.choices}
+    method_labels = {value: str(label) for value, label in Signature.Method.choices}
+
+    versions = {
+        pk: VersionTag(pk, number, label, content_hash)
+        for pk, number, label, content_hash in DeclarationVersion.objects.filter(
+            declaration_id=signing.declaration_id
+        ).values_list("pk", "number", "label", "content_hash")
+    }
+    current_hash = signing.version.content_hash
+    newer_version = any(v.number > signing.version.number for v in versions.values())
+
+    # Tuples, not models: ~3x cheaper for 193 parties.
+    parties = [
+        _Party(*values)
+        for values in SigningParty.objects.filter(signing=signing)
+        .order_by("position", "pk")
+        .values_list(
+            "party_id",
+            "position",
+            "signatory_id",
+            "printed_name",
+            "printed_title",
+            "capacity",
+            "party__key",
+            "party__short_name",
+            "party__name",
+        )
+    ]
+    names = {sp.party_id: pick_language(sp.names or {}, ui_language) or sp.short_name for sp in parties}
+    by_party: dict[int, list[BoardAnswer]] = {}
+    answers = (
+        Signature.objects.filter(signing=signing)
+        .order_by("signed_at", "id")
+        .values_list(
+            "pk",
+            "party_id",
+            "version_id",
+            "content_hash",
+            "status",
+            "method",
+            "printed_name",
+            "printed_title",
+            "capacity",
+            "signed_at",
+            "image",
+            "scan",
+            "decline_reason",
+            "reason_public",
+        )
+    )
+    used_versions: set[int] = set()
+    for (
+        pk,
+        party_id,
+        version_id,
+        content_hash,
+        status,
+        method,
+        name,
+        title,
+        capacity,
+        signed_at,
+        image,
+        scan,
+        reason,
+        public,
+    ) in answers:
+        local = timezone.localtime(signed_at)
+        used_versions.add(version_id)
+        by_party.setdefault(party_id, []).append(
+            BoardAnswer(
+                pk=pk,
+                party_id=party_id,
+                party_name=names.get(party_id, ""),
+                version=versions[version_id],
+                content_hash=content_hash,
+                on_other_text=content_hash != current_hash,
+                status=status,
+                method=method,
+                status_label=status_labels.get(status, status),
+                method_label=method_labels.get(method, method),
+                printed_name=name,
+                printed_title=title,
+                capacity=capacity,
+                signed_at=signed_at,
+                signed_at_iso=local.isoformat(),
+                signed_at_text=f"{local:%Y-%m-%d %H:%M}",
+                image_url=image_url(pk) if image else "",
+                scan_url=scan_url(pk) if scan else "",
+                decline_reason=reason,
+                reason_public=public,
+            )
+        )
+    for pk in used_versions:
+        tag = versions[pk]
+        tag.html = SafeString(render_to_string("signatories/signing/_version.html", {"v": tag}))
+    rows: list[BoardRow] = []
+    for sp in parties:
+        all_answers = by_party.get(sp.party_id, [])
+        current = next((a for a in all_answers if a.status in Signature.LIVE), None)
+        history = [a for a in all_answers if a is not current]
+        superseded = sum(
+            1 for a in history if a.status == Signature.Status.SUPERSEDED and a.method != Signature.Method.DECLINED
+        )
+        state = current.status if current is not None else ("superseded" if superseded else "pending")
+        # The printed name: the designation's, else the latest answer's (e.g. a signature on paper).
+        printed: _Party | BoardAnswer | None = sp
+        if not sp.printed_name:
+            answered = [*history, *([current] if current else [])]
+            printed = max(answered, key=lambda a: a.signed_at) if answered else None
+        by_name = order == "name"
+        party_name = (pick_language(sp.names or {}, language) or sp.short_name) if by_name else names[sp.party_id]
+        rows.append(
+            BoardRow(
+                party_id=sp.party_id,
+                key=sp.key,
+                short_name=sp.short_name,
+                names=sp.names or {},
+                party_name=party_name,
+                position=sp.position,
+                signatory_id=sp.signatory_id,
+                state=state,
+                printed=printed is not None,
+                printed_name=printed.printed_name if printed else "",
+                printed_title=printed.printed_title if printed else "",
+                capacity=printed.capacity if printed else "",
+                current=current,
+                history=history,
+                superseded=superseded,
+                sign_url=sign_url(sp.key),
+                designate_url=designate_url(sp.key),
+                record_url=record_url(sp.key),
+            )
+        )
+    if order == "alpha":
+        rows.sort(key=lambda r: r.short_name.casefold())
+    elif order == "name":
+        # Code point order puts Hangul syllables in dictionary order, which is all Korean collation needs here.
+        rows.sort(key=lambda r: r.party_name.casefold())
+    groups: dict[tuple[int, str], tuple[VersionTag, list[BoardAnswer]]] = {}
+    for row in rows:
+        for answer in [*row.history, *([row.current] if row.current else [])]:
+            if answer.status == Signature.Status.DECLINED or answer.method == Signature.Method.DECLINED:
+                continue
+            key = (answer.version.number, answer.content_hash)
+            groups.setdefault(key, (answer.version, []))[1].append(answer)
     counts = {
         "total": len(rows),
         "pending": sum(1 for r in rows if r.current is None),
         "signed": sum(1 for r in rows if r.current and r.current.status == Signature.Status.SIGNED),
         "declined": sum(1 for r in rows if r.current and r.current.status == Signature.Status.DECLINED),
-        "superseded": sum(len(r.superseded) for r in rows),
+        "superseded": sum(r.superseded for r in rows),
     }
-    groups: dict[tuple[int, str], tuple[DeclarationVersion, list[Signature]]] = {}
-    for row in rows:
-        for signature in [*row.history, *([row.current] if row.current else [])]:
-            if signature.status == Signature.Status.DECLINED or signature.method == Signature.Method.DECLINED:
-                continue
-            key = (signature.version.number, signature.content_hash)
-            groups.setdefault(key, (signature.version, []))[1].append(signature)
-    ordered = [groups[k] for k in sorted(groups, reverse=True)]
-    return Board(signing=signing, rows=rows, counts=counts, groups=ordered)
+    return Board(
+        signing=signing,
+        rows=rows,
+        counts=counts,
+        groups=[groups[k] for k in sorted(groups, reverse=True)],
+        newer_version=newer_version,
+    )
 
 
 def can_read_reason(signature: Signature, *, secretariat: bool, party_ids: set[int]) -> bool:

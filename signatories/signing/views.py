@@ -16,7 +16,7 @@ from declarations.models import DeclarationVersion
 from declarations.permissions import get_declaration_for, is_secretariat
 
 from ..models import Membership
-from . import selectors, services
+from . import board_cache, selectors, services
 from .audit import audit_verify
 from .forms import DeclineForm, DesignateForm, OpenSigningForm, RecordOfflineForm, ReopenForm, RevokeForm, SignForm
 from .models import Signature, SigningParty
@@ -60,27 +60,31 @@ def signing_board(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     languages = sorted({*declaration.languages, "en", "ko"})
     order = _pick(request, "order", list(selectors.ORDERS), "signing")
     lang = _reading_language(request, languages, declaration.source_language)
-    board = selectors.signing_board(signing, order=order, language=lang)
-    my_parties = {
-        m.party_id: m.role
-        for m in Membership.objects.filter(user=request.user, party__in=[r.party for r in board.rows])
-    }
-    newer = DeclarationVersion.objects.filter(declaration=declaration, number__gt=signing.version.number).exists()
+    # The user's own memberships (a handful); what they allow is applied to the rows of those parties only.
+    memberships = list(Membership.objects.filter(user=request.user).order_by().values_list("party_id", "role"))
+    viewer = board_cache.Viewer(
+        secretariat=secretariat,
+        user_id=request.user.pk,
+        party_ids=frozenset(party_id for party_id, _role in memberships),
+        focal_ids=frozenset(party_id for party_id, role in memberships if role == Membership.Role.FOCAL_POINT),
+    )
+    page = board_cache.board_page(signing, order=order, lang=lang, viewer=viewer)
     return render(
         request,
         "signatories/signing/board.html",
         {
             "declaration": declaration,
             "signing": signing,
-            "board": board,
+            "counts": page.counts,
+            "rows_html": page.rows_html,
+            "groups_html": page.groups_html,
             "order": order,
             "lang": lang,
             "languages": languages,
             "secretariat": secretariat,
-            "my_party_ids": set(my_parties),
-            "my_designations": {r.party.pk for r in board.rows if r.signing_party.signatory_id == request.user.pk},
-            "my_focal_ids": {pid for pid, role in my_parties.items() if role == Membership.Role.FOCAL_POINT},
-            "reopen_form": ReopenForm(signing=signing) if secretariat and newer and signing.is_open else None,
+            "reopen_form": ReopenForm(signing=signing)
+            if secretariat and page.newer_version and signing.is_open
+            else None,
         },
     )
 

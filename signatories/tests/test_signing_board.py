@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from declarations.models import Declaration
+from signatories.models import Party
 from signatories.signing.selectors import signing_board
 
 from .signing_helpers import (
@@ -55,11 +56,12 @@ def test_signatures_on_different_text_are_grouped_apart(demo: Declaration) -> No
 def test_orders(demo: Declaration) -> None:
     """Parties list in signing order, alphabetically, or by their Korean names."""
     signing = open_signing(demo, ["occitanie", "kyoto", "gyeonggi", "catalonia"])
-    keys = lambda order, lang="en": [r.party.key for r in signing_board(signing, order=order, language=lang).rows]  # noqa: E731
+    keys = lambda order, lang="en": [r.key for r in signing_board(signing, order=order, language=lang).rows]  # noqa: E731
     assert keys("signing") == ["occitanie", "kyoto", "gyeonggi", "catalonia"]
     assert keys("alpha") == ["catalonia", "gyeonggi", "kyoto", "occitanie"]
-    korean = [r.party.display_name("ko") for r in signing_board(signing, order="name", language="ko").rows]
+    korean = [r.party_name for r in signing_board(signing, order="name", language="ko").rows]
     assert korean == sorted(korean)
+    assert korean == sorted(Party.objects.get(key=key).display_name("ko") for key in keys("name", "ko"))
 
 
 def test_board_page(user_client, demo: Declaration) -> None:  # type: ignore[no-untyped-def]
