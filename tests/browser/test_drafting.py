@@ -118,3 +118,43 @@ def test_secretariat_sees_conflict_and_loses_nothing(login: Any, demo_live: Any)
     expect(page.locator(f"#clause-{KEY} .clause-text")).to_contain_text("campaigns to enhance")
     assert page.evaluate("window.__noReload") is True
     assert ClauseText.objects.get(clause=clause, language="en").revision == 3
+
+
+def test_secretariat_moves_and_confirms_through_more_actions(login: Any, demo_live: Any) -> None:
+    """The page arrives compressed from the cache; "More actions" brings the forms in place, and
+    moving a clause or confirming a flagged translation works without a reload."""
+    page = login("secretariat")
+    response = page.goto(f"{demo_live.url}/d/{MANIFESTO_SLUG}/?lang=en")
+    assert response is not None and response.headers.get("content-encoding") == "gzip"
+    page.evaluate("window.__noReload = true")
+    first, second = (
+        Clause.objects.filter(section__key=Clause.objects.get(key=KEY).section.key, deleted_at=None)
+        .order_by("position")
+        .values_list("key", flat=True)[:2]
+    )
+    number = page.locator(f"#clause-{first} .para-no").inner_text()
+    page.locator(f"#clause-{first}").get_by_role("link", name="More actions").click()
+    page.locator(f"#clause-{first}").get_by_role("button", name="Move down").click()
+    expect(page.locator(f"#clause-{second} .para-no")).to_have_text(number)
+    assert page.evaluate("window.__noReload") is True
+    assert list(
+        Clause.objects.filter(key__in=[first, second]).order_by("position").values_list("key", flat=True)
+    ) == [second, first]
+
+    # A text flagged for review is confirmed from the same menu, in place.
+    english = ClauseText.objects.get(clause__key=KEY, language="en")
+    clause_text_update(
+        clause=english.clause,
+        language="en",
+        text=english.text + " (checked)",
+        base_revision=english.revision,
+        by=get_user_model().objects.get(username="secretariat"),
+    )
+    page.goto(f"{demo_live.url}/d/{MANIFESTO_SLUG}/?lang=ko")
+    page.evaluate("window.__noReload = true")
+    expect(page.locator(f"#clause-{KEY} .drift")).to_have_text("Translation needs update")
+    page.locator(f"#clause-{KEY}").get_by_role("link", name="More actions").click()
+    page.locator(f"#clause-{KEY}").get_by_role("button", name="Confirm the 한국어 translation").click()
+    expect(page.locator(f"#clause-{KEY} .drift")).to_have_count(0)
+    assert page.evaluate("window.__noReload") is True
+    assert not ClauseText.objects.get(clause__key=KEY, language="ko").needs_review
