@@ -106,7 +106,9 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A fresh connection per request costs about 10x throughput on these machines.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
+    if env_bool("DB_SERVER_SIDE_BINDING", False):
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("TEST_DATABASE_NAME") or None
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -229,7 +231,7 @@ if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL.")
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.SharedRedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "accord"),
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import secrets
 import zlib
 from typing import Any
 from urllib.parse import urlencode
@@ -44,6 +43,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     memberships = Membership.objects.filter(user=request.user).select_related("party")
     return render(request, "declarations/dashboard.html", {"declarations": declarations, "memberships": memberships})
+
+
+# Where the cached content goes in the page. Nothing a user types can produce it: "<" is escaped.
+CONTENT_MARKER = "<!--accord-page-content-->"
 
 
 @require_GET
@@ -98,13 +101,13 @@ def declaration_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
         stamp=page_cache.draft_stamp(declaration),
         render=render_content,
     )
-    marker = f"<!--accord-page-content-{secrets.token_hex(8)}-->"
-    page = render_to_string(
+    page = page_cache.render_shell(
+        request,
         "declarations/detail.html",
-        {**reading, "content_html": mark_safe(marker)},  # noqa: S308 - our own constant
-        request=request,
+        {**reading, "content_html": mark_safe(CONTENT_MARKER)},  # noqa: S308 - our own constant
+        key_parts=(declaration.pk, declaration.updated_at, lang, compare, secretariat),
     )
-    return page_cache.page_response(request, page, marker, content)
+    return page_cache.page_response(request, page, CONTENT_MARKER, content)
 
 
 # --- Drafting ---------------------------------------------------------------------------------

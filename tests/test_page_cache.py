@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -160,3 +161,37 @@ def test_processes_share_rendered_bodies_through_the_shared_cache(tmp_path: Any,
     assert second.html == first.html == "<p>shared body</p>" and len(renders) == 1
     page_cache.document_body(key_parts=("shared",), stamp="2", render=render)  # the text changed
     assert len(renders) == 2
+
+
+def test_the_page_around_the_body_is_each_users_own(demo: Any, user_client: Any, monkeypatch: Any) -> None:
+    """Rendered once with holes for name, path and token, the page says exactly what a full
+    rendering says, for every user, hostile names and paths included, and a pending message
+    is shown once."""
+    secretariat = get_user_model().objects.get(username="secretariat")
+    secretariat.first_name, secretariat.last_name = '<b>"Ana"', "& O'Neil</b>"
+    secretariat.is_staff = True
+    secretariat.save()
+    query = {"lang": "en", "x": '"><script>alert(1)</script>&amp;'}
+    users = ("secretariat", "gyeonggi.reviewer", "kyoto.focal")
+    with_holes = {name: [user_client(name).get(URL, query).content.decode() for _ in range(2)] for name in users}
+    with monkeypatch.context() as patch:
+        patch.setattr(
+            page_cache,
+            "render_shell",
+            lambda request, template, context, key_parts: render_to_string(template, context, request=request),
+        )
+        plain = {name: user_client(name).get(URL, query).content.decode() for name in users}
+    for name in users:
+        for page in with_holes[name]:
+            assert _without_tokens(page) == _without_tokens(plain[name])
+            assert "<script>alert(1)" not in page and "x=%22%3E%3Cscript%3Ealert%281%29" in page
+    assert "&lt;b&gt;&quot;Ana&quot; &amp; O&#x27;Neil&lt;/b&gt;" in with_holes["secretariat"][1]
+    assert "Back office" in with_holes["secretariat"][1] and "Back office" not in with_holes["kyoto.focal"][1]
+    assert "Ana" not in with_holes["kyoto.focal"][1]
+
+    client = user_client("secretariat")
+    client.post(
+        reverse("declarations:clause_confirm", args=[MANIFESTO_SLUG, _first_clause(demo).key, "ko"]), {"lang": "en"}
+    )
+    assert 'class="messages"' in client.get(URL).content.decode()
+    assert 'class="messages"' not in client.get(URL).content.decode()

@@ -40,6 +40,15 @@ def test_every_role_gets_guardians_answer_on_both_declarations(world: Any) -> No
             )
             assert declaration_perms(user, declaration) == expected, (user, declaration.slug)
             seen.add(expected)
+            # The loader reads the grants with the declaration: the same answer through that path.
+            if user.is_authenticated:
+                fresh = _fresh(user.username)
+                if "view_declaration" in expected:
+                    assert get_declaration_for(fresh, declaration.slug) == declaration
+                    assert declaration_perms(fresh, declaration) == expected, ("loader", user, declaration.slug)
+                else:
+                    with pytest.raises(Http404):
+                        get_declaration_for(fresh, declaration.slug)
         guardian_list = (
             set(
                 get_objects_for_user(
