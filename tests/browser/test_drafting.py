@@ -137,9 +137,10 @@ def test_secretariat_moves_and_confirms_through_more_actions(login: Any, demo_li
     page.locator(f"#clause-{first}").get_by_role("button", name="Move down").click()
     expect(page.locator(f"#clause-{second} .para-no")).to_have_text(number)
     assert page.evaluate("window.__noReload") is True
-    assert list(
-        Clause.objects.filter(key__in=[first, second]).order_by("position").values_list("key", flat=True)
-    ) == [second, first]
+    assert list(Clause.objects.filter(key__in=[first, second]).order_by("position").values_list("key", flat=True)) == [
+        second,
+        first,
+    ]
 
     # A text flagged for review is confirmed from the same menu, in place.
     english = ClauseText.objects.get(clause__key=KEY, language="en")
