@@ -8,7 +8,10 @@ documents are built as `documents.content.DocumentData` straight from the manife
 synthetic signatories, each with its own drawn signature image. Timed, per document, warm:
 scale the signature images for print, the template, WeasyPrint (PDF/A-3b), the seal (pyHanko)
 and the PDF/A structure self-check: exactly `documents.compose.produce_pdf`, what the worker runs.
-Database reads (`documents.selectors.document_data`) are not included.
+Database reads (`documents.selectors.document_data`) are not included. The documents print the
+undertaking above the signatures, so from the first warm-up run on the text pages come from the
+worker's text-page cache (documents/textcache.py), as they do in production; for this 18-clause text
+that saves little, the signature pages are the cost.
 
 In the same run, headless Chromium prints the same HTML (stylesheet and fonts inlined) with
 `chromium --headless --no-sandbox --disable-gpu --print-to-pdf=…` as a reference; each Chromium

@@ -218,12 +218,22 @@ def engine_timings(args: argparse.Namespace) -> list[Result]:
 
 
 def pdf_timing(args: argparse.Namespace, *, repeat: int, last_number: int) -> Result:
-    """The submission PDF (193 signatures) through the documents app's own read + render + seal path."""
+    """The submission PDF (193 signatures) through the documents app's own read + render + seal path.
+
+    "Warm" is what the worker meets when signatures come in: the version's text pages were
+    rendered before (documents/textcache.py), the signature set was not. Each timed run leaves out
+    a different signature, so every run lays out and draws new signature pages (a miss for them);
+    the cold figure (nothing cached: text pages laid out and drawn too) is printed as an extra,
+    unbudgeted figure.
+    """
+    import dataclasses
+
     from benchmarks.scale_data import SLUG
     from declarations.models import DeclarationVersion
 
     try:
         from documents import selectors as doc_selectors
+        from documents import textcache
         from documents.compose import produce_pdf
         from documents.models import Kind
         from documents.sealing import generate_dev_certificate, signer_from_pem_files
@@ -235,22 +245,28 @@ def pdf_timing(args: argparse.Namespace, *, repeat: int, last_number: int) -> Re
     layout = doc_selectors.default_layout(languages)
     with tempfile.TemporaryDirectory() as tmp:
         signer = signer_from_pem_files(*generate_dev_certificate(Path(tmp)))
-        pages: list[int] = []
+        runs = iter(range(1_000_000))
 
-        def issue() -> None:
+        def issue(*, leave_out: int | None) -> None:
             # document_issue() would return the PDF already registered for the same inputs, so the
             # benchmark runs what it runs on a miss: read everything, render, check, seal.
             data = doc_selectors.document_data(
                 version=version, kind=Kind.SUBMISSION, languages=languages, layout=layout
             )
-            pdf = produce_pdf(data, images=doc_selectors.signature_images(data), signer=signer)
-            pages.append(pdf.count(b"/Type /Page\n") or pdf.count(b"/Type/Page"))
+            if leave_out is not None:  # a signature set not rendered before
+                index = leave_out % len(data.signatures)
+                data = dataclasses.replace(data, signatures=data.signatures[:index] + data.signatures[index + 1 :])
+            produce_pdf(data, images=doc_selectors.signature_images(data), signer=signer)
 
-        wall, cpu = _timed(issue, repeat=repeat)
+        textcache.clear_cache()
+        cold_wall, cold_cpu = _timed(lambda: issue(leave_out=None), repeat=1, warmup=0)
+        # The warm-up run of _timed renders one more signature set; the text pages are cached.
+        wall, cpu = _timed(lambda: issue(leave_out=next(runs)), repeat=repeat)
     signatures = version.declaration.signing.signatures.filter(status="signed").count()  # type: ignore[attr-defined]
     return Result(
-        f"submission PDF, {signatures} signatures, {'+'.join(languages)} {layout} (warm)",
-        f"{wall:.2f} s (CPU {cpu:.2f} s)",
+        f"submission PDF, {signatures - 1} of {signatures} signatures, {'+'.join(languages)} {layout} "
+        "(warm: text pages cached, new signature set)",
+        f"{wall:.2f} s (CPU {cpu:.2f} s); cold, nothing cached (no budget): {cold_wall:.2f} s (CPU {cold_cpu:.2f} s)",
         f"< {PDF_MAX_S:.0f} s",
         wall < PDF_MAX_S,
     )
@@ -337,6 +353,14 @@ def run_pages(args: argparse.Namespace, env: dict[str, str]) -> list[Result]:
             drain(origin)
             figures[name] = load.run_wrk(name, origin + url, reader_cookie if "party" in name else cookie)
             print(f"  {name}: {_figures(figures[name])}", flush=True)
+        # The same pages for a client that does not take gzip (reported, no budget).
+        for name, url in list(urls.items())[:2]:
+            drain(origin)
+            plain = f"{name}, uncompressed"
+            figures[plain] = load.run_wrk(
+                plain, origin + url, reader_cookie if "party" in name else cookie, accept_encoding=None
+            )
+            print(f"  {plain}: {_figures(figures[plain])}", flush=True)
         drain(origin)
         bare_after = load.run_wrk("bare view /healthz/ (again)", origin + "/healthz/", None)
         peak = load.worker_peak_rss_mb(proc)
@@ -352,7 +376,7 @@ def run_pages(args: argparse.Namespace, env: dict[str, str]) -> list[Result]:
         ratio = fig.rps / bare_rps if bare_rps else 0.0
         ok: bool | None
         text = f"{_figures(fig)}, {ratio:.0%} of bare"
-        if name.startswith("declaration text"):
+        if name.startswith("declaration text") and not name.endswith("uncompressed"):
             ok = ratio >= DECLARATION_MIN_RATIO and fig.p99_ms < DECLARATION_MAX_P99_MS and not fig.errors
             budget = f"≥ {DECLARATION_MIN_RATIO:.0%} of bare, p99 < {DECLARATION_MAX_P99_MS:.0f} ms"
         else:
@@ -404,7 +428,19 @@ def machine() -> str:
         int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
     )
     load1 = os.getloadavg()[0]
-    return f"{os.cpu_count()} CPUs ({cpu}), {mem_kb / 1024 / 1024:.1f} GiB RAM, load average {load1:.2f} at start"
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {mem_kb / 1024 / 1024:.1f} GiB RAM, load average {load1:.2f} at start, "
+        f"CPU speed: {calibration():.2f} s for 5M Python additions"
+    )
+
+
+def calibration() -> float:
+    """Seconds one core takes for a fixed pure-Python loop: machines of one kind differ by 3x."""
+    started = time.process_time()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    return time.process_time() - started
 
 
 def main(argv: list[str] | None = None) -> int:

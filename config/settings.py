@@ -107,8 +107,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A fresh connection per request costs about 10x throughput on these machines.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
-    if env_bool("DB_SERVER_SIDE_BINDING", False):
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("TEST_DATABASE_NAME") or None
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -41,8 +41,10 @@ __all__ = [
     "Attachment",
     "font_face_css",
     "keep_korean_words",
+    "layout_html",
     "qr_code_svg",
     "render_pdf",
+    "write_document",
 ]
 
 ENGINE_DIR: Final = Path(__file__).resolve().parent
@@ -272,6 +274,79 @@ def _w3c_datetime(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def layout_html(html: str, *, base_url: str | None) -> weasyprint.Document:
+    """Parse, style and lay out *html* with the Accord stylesheet and fonts (no PDF yet)."""
+    font_config, stylesheets = _engine_resources()
+    fetcher = LocalOnlyURLFetcher(_allowed_roots(base_url))
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+        font_config=font_config, stylesheets=stylesheets, **_RENDER_OPTIONS
+    )
+
+
+# Defaults spelled out because correctness depends on them: subset fonts (size), no hinting,
+# compressed streams.
+_RENDER_OPTIONS: Final[dict[str, Any]] = {
+    "pdf_variant": PDF_VARIANT,
+    "full_fonts": False,
+    "hinting": False,
+    "uncompressed_pdf": False,
+}
+
+
+def write_document(
+    document: weasyprint.Document,
+    *,
+    attachments: Sequence[Attachment],
+    title: str,
+    lang: str,
+    created: datetime | None = None,
+) -> bytes:
+    """Write a laid-out *document* as PDF/A-3b bytes with embedded associated files.
+
+    See :func:`render_pdf`; *document* may also be a combination of pages of several
+    documents (``Document.copy``), as `documents.textcache` builds.
+    """
+    _, stylesheets = _engine_resources()
+    fetcher = LocalOnlyURLFetcher(_allowed_roots(None))
+    when = created or datetime.now(UTC)
+
+    wp_attachments = [
+        weasyprint.Attachment(
+            url=_attachment_data_url(item),
+            url_fetcher=fetcher,
+            name=item.filename,
+            description=item.description or None,
+            relationship=item.relationship,
+            # WeasyPrint formats these with a literal "Z": pass UTC.
+            created=(item.modified or when).astimezone(UTC),
+            modified=(item.modified or when).astimezone(UTC),
+        )
+        for item in attachments
+    ]
+
+    document.metadata.title = title
+    document.metadata.lang = lang
+    document.metadata.created = _w3c_datetime(when)
+    document.metadata.modified = None
+
+    def finisher(_document: Any, pdf: Any) -> None:
+        # See docstring: keep Info free of entries pyHanko would desynchronise.
+        for key in ("Producer", "ModDate"):
+            pdf.info.pop(key, None)
+        # WeasyPrint 70 lists each associated file twice in /AF (once from the
+        # EmbeddedFiles name tree, once per Filespec); keep one of each.
+        if "AF" in pdf.catalog:
+            unique = list(dict.fromkeys(pdf.catalog["AF"]))
+            pdf.catalog["AF"].clear()
+            pdf.catalog["AF"].extend(unique)
+
+    result = document.write_pdf(
+        finisher=finisher, stylesheets=stylesheets, attachments=wp_attachments, **_RENDER_OPTIONS
+    )
+    assert isinstance(result, bytes)
+    return result
+
+
 def render_pdf(
     html: str,
     *,
@@ -296,54 +371,6 @@ def render_pdf(
     Producer/ModifyDate when sealing. Info entries absent ⇒ nothing that can
     disagree with the XMP after sealing (PDF/A requires them to agree).
     """
-    font_config, stylesheets = _engine_resources()
-    fetcher = LocalOnlyURLFetcher(_allowed_roots(base_url))
-    when = created or datetime.now(UTC)
-
-    wp_attachments = [
-        weasyprint.Attachment(
-            url=_attachment_data_url(item),
-            url_fetcher=fetcher,
-            name=item.filename,
-            description=item.description or None,
-            relationship=item.relationship,
-            # WeasyPrint formats these with a literal "Z": pass UTC.
-            created=(item.modified or when).astimezone(UTC),
-            modified=(item.modified or when).astimezone(UTC),
-        )
-        for item in attachments
-    ]
-
-    options: dict[str, Any] = {
-        "stylesheets": stylesheets,
-        "attachments": wp_attachments,
-        "pdf_variant": PDF_VARIANT,
-        # Defaults spelled out because correctness depends on them:
-        # subset fonts (size), no hinting, compressed streams.
-        "full_fonts": False,
-        "hinting": False,
-        "uncompressed_pdf": False,
-    }
-    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-        font_config=font_config, **options
+    return write_document(
+        layout_html(html, base_url=base_url), attachments=attachments, title=title, lang=lang, created=created
     )
-
-    document.metadata.title = title
-    document.metadata.lang = lang
-    document.metadata.created = _w3c_datetime(when)
-    document.metadata.modified = None
-
-    def finisher(_document: Any, pdf: Any) -> None:
-        # See docstring: keep Info free of entries pyHanko would desynchronise.
-        for key in ("Producer", "ModDate"):
-            pdf.info.pop(key, None)
-        # WeasyPrint 70 lists each associated file twice in /AF (once from the
-        # EmbeddedFiles name tree, once per Filespec); keep one of each.
-        if "AF" in pdf.catalog:
-            unique = list(dict.fromkeys(pdf.catalog["AF"]))
-            pdf.catalog["AF"].clear()
-            pdf.catalog["AF"].extend(unique)
-
-    result = document.write_pdf(finisher=finisher, **options)
-    assert isinstance(result, bytes)
-    return result
