@@ -17,7 +17,7 @@ class ManifestStaticStorage(ManifestStaticFilesStorage):
 
     def url(self, name: str | None, force: bool = False) -> str:
         if force or name is None:
-            return super().url(name, force)
+            return super().url(name, force)  # type: ignore[arg-type]
         url = self._urls.get(name)
         if url is None:
             url = self._urls[name] = super().url(name)

@@ -667,7 +667,7 @@ def _redline(declaration: Declaration, old_ref: str, new_ref: str, lang: str) ->
     key = f"declarations:redline:{hashes.get(int(old_ref))}:{hashes.get(int(new_ref))}:{lang}"
     cached = cache.get(key)
     if cached is not None:
-        return pickle.loads(zlib.decompress(cached))  # noqa: S301 - written just below by this process
+        return pickle.loads(zlib.decompress(cached))  # noqa: S301 - written below by Accord; the cache is private
     diff = redline.diff_documents(_snapshot_for(declaration, old_ref), _snapshot_for(declaration, new_ref), lang)
     # Compressed (~500 KB → ~100 KB at UN scale) so the local-memory cache's 300 entries stay small.
     cache.set(key, zlib.compress(pickle.dumps(diff, pickle.HIGHEST_PROTOCOL), 1), 24 * 3600)
