@@ -218,6 +218,9 @@ def _is_hard_boundary(text: str, i: int) -> bool:
     before, after = text[i - 1], text[i]
     if after in _EXT_SET or after == _ZWJ or before in _EXT_SET or before == _ZWJ:
         return False
+    # A character joined by ZWJ to a word character ("0\u200d🀀0") continues that token.
+    if i >= 2 and text[i - 2] == _ZWJ:
+        return False
     if before.isspace() and after.isspace():
         return False
     if _is_word_char(before) and _is_word_char(after):
