@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 
 from declarations.models import Declaration, DeclarationVersion
@@ -150,6 +152,12 @@ class TrackerRow:
     submitted: int
     withdrawn: int
     drafts: int
+    # Ready to print: at UN scale the tracker has 193 rows and get_response_display() rebuilds the
+    # choices (and translates them) on every call.
+    party_name: str = ""
+    response_label: str = ""
+    responded_iso: str = ""
+    responded_text: str = ""
 
 
 def round_tracker(round: CommentRound) -> list[TrackerRow]:
@@ -167,7 +175,23 @@ def round_tracker(round: CommentRound) -> list[TrackerRow]:
         )
         .order_by("party__short_name")
     )
-    return [TrackerRow(i, i.submitted, i.withdrawn, i.drafts) for i in invitations]  # type: ignore[attr-defined]
+    labels = {value: str(label) for value, label in RoundInvitation.Response.choices}
+    rows = []
+    for i in invitations:
+        moment = timezone.localtime(i.responded_at) if i.responded_at else None
+        rows.append(
+            TrackerRow(
+                i,
+                i.submitted,  # type: ignore[attr-defined]
+                i.withdrawn,  # type: ignore[attr-defined]
+                i.drafts,  # type: ignore[attr-defined]
+                party_name=i.party.display_name(),
+                response_label=labels.get(i.response, i.response),
+                responded_iso=date_format(moment, "c") if moment else "",
+                responded_text=date_format(moment, "Y-m-d H:i e") if moment else "",
+            )
+        )
+    return rows
 
 
 # --- reflection -------------------------------------------------------------------------------
@@ -297,7 +321,13 @@ def party_reflections(rounds: Iterable[CommentRound]) -> list[PartyReflection]:
         current = by_party.get(invitation.party_id)
         if current is None or rank[invitation.response] > rank[current.response]:  # type: ignore[index]
             by_party[invitation.party_id] = PartyReflection(party=invitation.party, response=invitation.response)
-    comments = Comment.objects.filter(round__in=rounds).exclude(status=Comment.Status.DRAFT).order_by("number")
+    # Only what the counts read: at UN scale a round holds thousands of comments with their texts.
+    comments = (
+        Comment.objects.filter(round__in=rounds)
+        .exclude(status=Comment.Status.DRAFT)
+        .order_by("number")
+        .only("id", "round_id", "party_id", "number", "kind", "status", "disposition")
+    )
     for comment in comments:
         reflection = by_party.get(comment.party_id)
         if reflection is None:

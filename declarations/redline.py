@@ -40,6 +40,7 @@ __all__ = [
     "SectionSnapshot",
     "SectionStatus",
     "diff_documents",
+    "diff_documents_all",
     "diff_html",
     "diff_text",
     "new_text",
@@ -185,6 +186,14 @@ _CL_BMP = _cls((lo, min(hi, 0xFFFF)) for lo, hi in _CHAR_LEVEL_RANGES if lo < 0x
 _PLAIN_TOKEN_RE = re.compile(_token_pattern("", _CL_BMP), re.DOTALL)
 _PLAIN_CHUNK_RE = re.compile(_chunk_pattern("", _CL_BMP), re.DOTALL)
 
+# Plainer still, and the most common case (Latin, Cyrillic, Arabic, Greek ... text): no "_" and no code point of an
+# unspaced script either.  There a word is \w+ and punctuation [^\w\s] (re's \w is isalnum() or "_"): classes of
+# one category, which re matches 1.3-1.8 times faster than the classes above that mix a category with "_" and the
+# unspaced scripts' ranges.  Same matches again (declarations/tests/test_redline_all.py checks it).
+_HAS_CL = re.compile(f"[{_CL_BMP}_]").search
+_SIMPLE_TOKEN_RE = re.compile(r"\s+|\w+|.", re.DOTALL)
+_SIMPLE_CHUNK_RE = re.compile(r"(?=.)\w*[^\w\s]*\s*", re.DOTALL)
+
 _EXT_SET: frozenset[str] = frozenset(chr(cp) for lo, hi in _EXTEND_RANGES for cp in range(lo, hi + 1))
 _IS_CL = re.compile(f"[{_CL}]").match
 _IS_RI = re.compile(f"[{_RI}]").match
@@ -197,7 +206,9 @@ def tokenize(text: str) -> list[str]:
     scripts; single clusters for Hangul, CJK, Kana, Thai, Lao, Khmer, Myanmar,
     Bopomofo and Yi.
     """
-    return (_TOKEN_RE if _NOT_PLAIN(text) else _PLAIN_TOKEN_RE).findall(text)
+    if _NOT_PLAIN(text):
+        return _TOKEN_RE.findall(text)
+    return (_PLAIN_TOKEN_RE if _HAS_CL(text) else _SIMPLE_TOKEN_RE).findall(text)
 
 
 def _is_word_char(ch: str) -> bool:
@@ -395,16 +406,17 @@ def _match_tokens(
     """
     # Common token prefix/suffix: SequenceMatcher is quadratic-ish, so never
     # feed it tokens we already know are equal.
-    n = min(len(a), len(b))
+    la, lb = len(a), len(b)
+    n = min(la, lb)
     p = 0
     while p < n and a[p] == b[p]:
         p += 1
     s = 0
-    while s < n - p and a[len(a) - 1 - s] == b[len(b) - 1 - s]:
+    while s < n - p and a[la - 1 - s] == b[lb - 1 - s]:
         s += 1
     if p:
         out.append(("equal", "".join(a[:p])))
-    a_mid, b_mid = a[p : len(a) - s], b[p : len(b) - s]
+    a_mid, b_mid = a[p : la - s], b[p : lb - s]
     if not a_mid:
         if b_mid:
             out.append(("insert", "".join(b_mid)))
@@ -424,7 +436,7 @@ def _match_tokens(
             if j2 > j1:
                 out.append(("insert", "".join(b_mid[j1:j2])))
     if s:
-        out.append(("equal", "".join(a[len(a) - s :])))
+        out.append(("equal", "".join(a[la - s :])))
 
 
 def _normalize(raw: Iterable[tuple[OpKind, str]]) -> list[tuple[str, str, str]]:
@@ -465,17 +477,21 @@ def _cleanup(runs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """
     while True:
         out: list[tuple[str, str, str]] = [runs[0]]
-        for eq, dels, ins in runs[1:]:
-            prev_eq, prev_dels, prev_ins = out[-1]
+        append = out.append
+        prev_eq, prev_dels, prev_ins = runs[0]
+        for run in runs[1:]:
+            eq, dels, ins = run
             if (
                 (dels or ins)
                 and (prev_dels or prev_ins)
                 and len(eq) <= max(len(prev_dels), len(prev_ins))
                 and len(eq) <= max(len(dels), len(ins))
             ):
-                out[-1] = (prev_eq, prev_dels + eq + dels, prev_ins + eq + ins)
+                prev_dels, prev_ins = prev_dels + eq + dels, prev_ins + eq + ins
+                out[-1] = (prev_eq, prev_dels, prev_ins)
             else:
-                out.append((eq, dels, ins))
+                append(run)
+                prev_eq, prev_dels, prev_ins = run
         if len(out) == len(runs):
             return out
         runs = out
@@ -504,8 +520,10 @@ def diff_text(old: str, new: str) -> list[Op]:
     old_mid, new_mid = old[p : len(old) - q], new[p : len(new) - q]
     if _NOT_PLAIN(old_mid) or _NOT_PLAIN(new_mid):
         chunks, tokens = _CHUNK_RE.findall, _TOKEN_RE.findall
-    else:  # the same chunks and tokens, found faster (see _NOT_PLAIN)
+    elif _HAS_CL(old_mid) or _HAS_CL(new_mid):  # the same chunks and tokens, found faster (see _NOT_PLAIN)
         chunks, tokens = _PLAIN_CHUNK_RE.findall, _PLAIN_TOKEN_RE.findall
+    else:  # and faster still (see _HAS_CL)
+        chunks, tokens = _SIMPLE_CHUNK_RE.findall, _SIMPLE_TOKEN_RE.findall
     raw: list[tuple[OpKind, str]] = [("equal", old[:p])]
     _match_tokens(chunks(old_mid), chunks(new_mid), raw, refine=tokens)
     raw.append(("equal", old[len(old) - q :]))
@@ -871,9 +889,23 @@ def diff_documents(old: DocumentSnapshot, new: DocumentSnapshot, language: str) 
     stayed in the same section; reordering whole sections flags the sections
     (``SectionDiff.moved``), not every clause inside them.
     """
+    return diff_documents_all(old, new, [language])[language]
+
+
+def diff_documents_all(
+    old: DocumentSnapshot, new: DocumentSnapshot, languages: Iterable[str]
+) -> dict[str, DocumentDiff]:
+    """``{language: diff_documents(old, new, language)}`` for every language, equal to separate calls.
+
+    The per-document work (reading both snapshots, matching sections and clauses, moves, the
+    languages each clause changed in, the placement of removed items, the counts) is done once
+    and only the texts are diffed per language.  Each language gets objects of its own (no list
+    is shared between two results).
+    """
+    langs = list(dict.fromkeys(languages))
     old_sections, old_clauses = _flatten(old)
     new_sections, new_clauses = _flatten(new)
-    languages = _languages(old, new, old_sections, new_sections)
+    all_languages = _languages(old, new, old_sections, new_sections)
     old_by_ident = {s.ident: s for s in old_sections}
 
     # Section order: LIS over the common sections in new order.
@@ -898,169 +930,204 @@ def diff_documents(old: DocumentSnapshot, new: DocumentSnapshot, language: str) 
 
     counts = {"added": 0, "removed": 0, "moved": 0, "changed": 0, "unchanged": 0}
 
-    def clause_diff(before: _Clause | None, after: _Clause | None) -> ClauseDiff:
+    # A clause or section diff is built for every language at once: a list with one item per language.
+    def clause_diffs(before: _Clause | None, after: _Clause | None) -> list[ClauseDiff]:
         if after is None:
             assert before is not None
             counts["removed"] += 1
-            text = before.text.get(language, "")
-            return ClauseDiff(
-                key=before.key,
-                status="removed",
-                added=False,
-                removed=True,
-                moved=False,
-                changed=False,
-                old_section=before.section[0],
-                new_section=None,
-                old_index=before.index,
-                new_index=None,
-                ops=[Op("delete", text)] if text else [],
-                changed_languages=[lang for lang in languages if before.text.get(lang, "")],
-            )
+            present = [lang for lang in all_languages if before.text.get(lang, "")]
+            return [
+                ClauseDiff(
+                    key=before.key,
+                    status="removed",
+                    added=False,
+                    removed=True,
+                    moved=False,
+                    changed=False,
+                    old_section=before.section[0],
+                    new_section=None,
+                    old_index=before.index,
+                    new_index=None,
+                    ops=_whole("delete", before.text.get(language, "")),
+                    changed_languages=list(present),
+                )
+                for language in langs
+            ]
         if before is None:
             counts["added"] += 1
-            text = after.text.get(language, "")
-            return ClauseDiff(
-                key=after.key,
-                status="added",
-                added=True,
-                removed=False,
-                moved=False,
-                changed=False,
-                old_section=None,
-                new_section=after.section[0],
-                old_index=None,
-                new_index=after.index,
-                ops=[Op("insert", text)] if text else [],
-                changed_languages=[lang for lang in languages if after.text.get(lang, "")],
-            )
-        changed_languages = _changed_languages(before.text, after.text, languages)
+            present = [lang for lang in all_languages if after.text.get(lang, "")]
+            return [
+                ClauseDiff(
+                    key=after.key,
+                    status="added",
+                    added=True,
+                    removed=False,
+                    moved=False,
+                    changed=False,
+                    old_section=None,
+                    new_section=after.section[0],
+                    old_index=None,
+                    new_index=after.index,
+                    ops=_whole("insert", after.text.get(language, "")),
+                    changed_languages=list(present),
+                )
+                for language in langs
+            ]
+        changed_languages = _changed_languages(before.text, after.text, all_languages)
         moved = after.ident in moved_clauses
         changed = bool(changed_languages)
         counts["moved"] += moved
         counts["changed"] += changed
         counts["unchanged"] += not (moved or changed)
         status: ClauseStatus = "moved" if moved else "changed" if changed else "unchanged"
-        return ClauseDiff(
-            key=after.key,
-            status=status,
-            added=False,
-            removed=False,
-            moved=moved,
-            changed=changed,
-            old_section=before.section[0],
-            new_section=after.section[0],
-            old_index=before.index,
-            new_index=after.index,
-            ops=diff_text(before.text.get(language, ""), after.text.get(language, "")),
-            changed_languages=changed_languages,
-        )
-
-    def removed_clauses_of(
-        old_section: _Section, kept_in_place: dict[tuple[str, int], ClauseDiff]
-    ) -> list[tuple[ClauseDiff | None, ClauseDiff]]:
-        # Anchor each deleted clause to the nearest preceding clause of the
-        # same old section that is still in that section, so it is shown
-        # where it used to be.
-        placed: list[tuple[ClauseDiff | None, ClauseDiff]] = []
-        anchor: ClauseDiff | None = None
-        for clause in old_section.clauses:
-            if clause.ident in kept_in_place:
-                anchor = kept_in_place[clause.ident]
-            elif clause.ident not in new_clauses:
-                placed.append((anchor, clause_diff(clause, None)))
-        return placed
-
-    kept_sections: list[SectionDiff] = []
-    for section in new_sections:
-        before_section = old_by_ident.get(section.ident)
-        diffs = [clause_diff(old_clauses.get(c.ident), c) for c in section.clauses]
-        if before_section is None:
-            kept_sections.append(
-                SectionDiff(
-                    key=section.key,
-                    status="added",
-                    added=True,
-                    removed=False,
-                    moved=False,
-                    heading_changed=False,
-                    old_index=None,
-                    new_index=section.index,
-                    heading_ops=_whole("insert", section.heading.get(language, "")),
-                    heading_changed_languages=[lang for lang in languages if section.heading.get(lang, "")],
-                    clauses=diffs,
-                )
-            )
-            continue
-        in_place = {
-            d_ident: d
-            for d_ident, d in zip((c.ident for c in section.clauses), diffs, strict=True)
-            if d.old_section is not None and old_clauses[d_ident].section == section.ident
-        }
-        clauses = _place_removed(diffs, removed_clauses_of(before_section, in_place))
-        heading_langs = _changed_languages(before_section.heading, section.heading, languages)
-        moved = section.ident in moved_sections
-        status: SectionStatus = "moved" if moved else "changed" if heading_langs else "unchanged"
-        kept_sections.append(
-            SectionDiff(
-                key=section.key,
+        return [
+            ClauseDiff(
+                key=after.key,
                 status=status,
                 added=False,
                 removed=False,
                 moved=moved,
-                heading_changed=bool(heading_langs),
-                old_index=before_section.index,
-                new_index=section.index,
-                heading_ops=diff_text(before_section.heading.get(language, ""), section.heading.get(language, "")),
-                heading_changed_languages=heading_langs,
-                clauses=clauses,
+                changed=changed,
+                old_section=before.section[0],
+                new_section=after.section[0],
+                old_index=before.index,
+                new_index=after.index,
+                ops=diff_text(before.text.get(language, ""), after.text.get(language, "")),
+                changed_languages=list(changed_languages),
             )
+            for language in langs
+        ]
+
+    def removed_clauses_of(
+        old_section: _Section, kept_in_place: dict[tuple[str, int], list[ClauseDiff]]
+    ) -> list[tuple[list[ClauseDiff] | None, list[ClauseDiff]]]:
+        # Anchor each deleted clause to the nearest preceding clause of the
+        # same old section that is still in that section, so it is shown
+        # where it used to be.
+        placed: list[tuple[list[ClauseDiff] | None, list[ClauseDiff]]] = []
+        anchor: list[ClauseDiff] | None = None
+        for clause in old_section.clauses:
+            if clause.ident in kept_in_place:
+                anchor = kept_in_place[clause.ident]
+            elif clause.ident not in new_clauses:
+                placed.append((anchor, clause_diffs(clause, None)))
+        return placed
+
+    def per_language(rows: list[list[ClauseDiff]], n: int) -> list[ClauseDiff]:
+        return [row[n] for row in rows]
+
+    kept_sections: list[list[SectionDiff]] = []
+    for section in new_sections:
+        before_section = old_by_ident.get(section.ident)
+        rows = [clause_diffs(old_clauses.get(c.ident), c) for c in section.clauses]
+        if before_section is None:
+            present = [lang for lang in all_languages if section.heading.get(lang, "")]
+            kept_sections.append(
+                [
+                    SectionDiff(
+                        key=section.key,
+                        status="added",
+                        added=True,
+                        removed=False,
+                        moved=False,
+                        heading_changed=False,
+                        old_index=None,
+                        new_index=section.index,
+                        heading_ops=_whole("insert", section.heading.get(language, "")),
+                        heading_changed_languages=list(present),
+                        clauses=per_language(rows, n),
+                    )
+                    for n, language in enumerate(langs)
+                ]
+            )
+            continue
+        in_place = (
+            {
+                c.ident: row
+                for c, row in zip(section.clauses, rows, strict=True)
+                if row[0].old_section is not None and old_clauses[c.ident].section == section.ident
+            }
+            if langs
+            else {}
+        )
+        rows = _place_removed(rows, removed_clauses_of(before_section, in_place))
+        heading_langs = _changed_languages(before_section.heading, section.heading, all_languages)
+        moved = section.ident in moved_sections
+        status: SectionStatus = "moved" if moved else "changed" if heading_langs else "unchanged"
+        kept_sections.append(
+            [
+                SectionDiff(
+                    key=section.key,
+                    status=status,
+                    added=False,
+                    removed=False,
+                    moved=moved,
+                    heading_changed=bool(heading_langs),
+                    old_index=before_section.index,
+                    new_index=section.index,
+                    heading_ops=diff_text(before_section.heading.get(language, ""), section.heading.get(language, "")),
+                    heading_changed_languages=list(heading_langs),
+                    clauses=per_language(rows, n),
+                )
+                for n, language in enumerate(langs)
+            ]
         )
 
     # Removed sections go after the surviving section that preceded them.
     kept_by_ident = {s.ident: d for s, d in zip(new_sections, kept_sections, strict=True)}
-    removed_sections: list[tuple[SectionDiff | None, SectionDiff]] = []
-    anchor: SectionDiff | None = None
+    removed_sections: list[tuple[list[SectionDiff] | None, list[SectionDiff]]] = []
+    anchor: list[SectionDiff] | None = None
     for section in old_sections:
         if section.ident in kept_by_ident:
             anchor = kept_by_ident[section.ident]
             continue
+        present = [lang for lang in all_languages if section.heading.get(lang, "")]
+        rows = [clause_diffs(c, None) for c in section.clauses if c.ident not in new_clauses]
         removed_sections.append(
             (
                 anchor,
-                SectionDiff(
-                    key=section.key,
-                    status="removed",
-                    added=False,
-                    removed=True,
-                    moved=False,
-                    heading_changed=False,
-                    old_index=section.index,
-                    new_index=None,
-                    heading_ops=_whole("delete", section.heading.get(language, "")),
-                    heading_changed_languages=[lang for lang in languages if section.heading.get(lang, "")],
-                    clauses=[clause_diff(c, None) for c in section.clauses if c.ident not in new_clauses],
-                ),
+                [
+                    SectionDiff(
+                        key=section.key,
+                        status="removed",
+                        added=False,
+                        removed=True,
+                        moved=False,
+                        heading_changed=False,
+                        old_index=section.index,
+                        new_index=None,
+                        heading_ops=_whole("delete", section.heading.get(language, "")),
+                        heading_changed_languages=list(present),
+                        clauses=per_language(rows, n),
+                    )
+                    for n, language in enumerate(langs)
+                ],
             )
         )
-    sections = _place_removed(kept_sections, removed_sections)
+    section_rows = _place_removed(kept_sections, removed_sections)
 
     old_title, new_title = _texts(old.get("title")), _texts(new.get("title"))
-    summary = DiffSummary(
-        **counts,
-        sections_added=sum(s.added for s in sections),
-        sections_removed=sum(s.removed for s in sections),
-        sections_moved=len(moved_sections),
-        headings_changed=sum(s.heading_changed for s in sections),
-    )
-    return DocumentDiff(
-        language=language,
-        languages=languages,
-        title_ops=diff_text(old_title.get(language, ""), new_title.get(language, "")),
-        title_changed_languages=_changed_languages(old_title, new_title, languages),
-        sections=sections,
-        summary=summary,
-    )
+    title_changed_languages = _changed_languages(old_title, new_title, all_languages)
+    # The counts, like everything but the ops, do not depend on the language.
+    result: dict[str, DocumentDiff] = {}
+    for n, language in enumerate(langs):
+        sections = [row[n] for row in section_rows]
+        summary = DiffSummary(
+            **counts,
+            sections_added=sum(s.added for s in sections),
+            sections_removed=sum(s.removed for s in sections),
+            sections_moved=len(moved_sections),
+            headings_changed=sum(s.heading_changed for s in sections),
+        )
+        result[language] = DocumentDiff(
+            language=language,
+            languages=list(all_languages),
+            title_ops=diff_text(old_title.get(language, ""), new_title.get(language, "")),
+            title_changed_languages=list(title_changed_languages),
+            sections=sections,
+            summary=summary,
+        )
+    return result
 
 
 def _whole(kind: OpKind, text: str) -> list[Op]:
