@@ -76,7 +76,7 @@ test-sqlite: system-deps venv
 test-postgres: system-deps venv
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest
 
-test-fast: venv
+test-fast: system-deps venv
 	$(PY) -m pytest -m "not browser"
 
 lint: venv
