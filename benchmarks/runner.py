@@ -286,10 +286,17 @@ def session_cookie(username: str) -> str:
     user = get_user_model().objects.get(username=username)
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "config.auth_backend.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    # A logged-in browser also holds the CSRF cookie: the login form set it. Without it, every
+    # request would make a new CSRF secret and cookie, as only a browser's very first visit does.
+    import string
+
+    from django.utils.crypto import get_random_string
+
+    csrf_secret = get_random_string(32, string.ascii_letters + string.digits)
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf_secret}"
 
 
 def page_urls() -> dict[str, str]:

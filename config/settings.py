@@ -107,6 +107,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A fresh connection per request costs about 10x throughput on these machines.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
+    # Django's backend, with the health check skipped on a connection that answered seconds ago.
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("TEST_DATABASE_NAME") or None
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -118,10 +120,17 @@ else:
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DB_HEALTH_CHECK_IDLE_SECONDS = float(env_str("DB_HEALTH_CHECK_IDLE_SECONDS", "5"))
+# The per-request loaders run as prepared statements on PostgreSQL (config/precompiled.py); off for
+# a connection pooler in transaction mode that cannot keep them.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 
+# config.auth_backend.ModelBackend is Django's, with the per-request user query compiled once
+# (docs/performance.md). Sessions name their backend: ones made under Django's own path end
+# (their users log in again once).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "config.auth_backend.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

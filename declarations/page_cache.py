@@ -69,8 +69,11 @@ class SharedBodyError(RuntimeError):
     """A body meant for every reader was rendered with something that belongs to one request."""
 
 
-@functools.cache
-def _stamp_sql() -> str:
+def stamp_columns_sql(declaration_pk: str) -> str:
+    """The draft stamp's four values as SELECT columns, for the declaration whose id is `declaration_pk`
+    (an SQL expression): the newest history id of sections, clauses and clause texts, and the
+    declaration's newest version. Each MAX is one step down a primary-key index; the version one
+    down the declaration's index."""
     from .models import Clause, ClauseText, DeclarationVersion, Section
 
     quote = connection.ops.quote_name
@@ -78,18 +81,28 @@ def _stamp_sql() -> str:
         quote(model.history.model._meta.db_table)  # type: ignore[attr-defined]
         for model in (Section, Clause, ClauseText)
     ]
-    # Each MAX is one step down a primary-key index; the version one down the declaration's index.
     # Table names come from the models, not from input.
     parts = [f"(SELECT MAX(history_id) FROM {table})" for table in tables]  # noqa: S608
     versions = quote(DeclarationVersion._meta.db_table)
-    parts.append(f"(SELECT MAX(id) FROM {versions} WHERE declaration_id = %s)")  # noqa: S608
-    return "SELECT " + ", ".join(parts)
+    parts.append(f"(SELECT MAX(id) FROM {versions} WHERE declaration_id = {declaration_pk})")  # noqa: S608
+    return ", ".join(parts)
+
+
+@functools.cache
+def _stamp_sql() -> str:
+    return "SELECT " + stamp_columns_sql("%s")
 
 
 def draft_stamp(declaration: Declaration) -> str:
     """Changes with every saved change to any section, clause or clause text, and with every
-    version the declaration publishes (the page's header names the latest). One indexed query."""
+    version the declaration publishes (the page's header names the latest). One indexed query,
+    or none when the loader read it with the declaration (get_declaration_for(..., stamp=True))."""
+    from .permissions import STAMP_ATTRIBUTE
+
     # Read before the text itself: a body is then never older than the stamp it is stored under.
+    loaded: str | None = declaration.__dict__.get(STAMP_ATTRIBUTE)
+    if loaded is not None:
+        return loaded
     with connection.cursor() as cursor:
         cursor.execute(_stamp_sql(), [declaration.pk])
         row = cursor.fetchone()

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from config.auth_types import AnyUser, User
+from config.precompiled import PrecompiledQuery
 
 from .models import Declaration, DeclarationGroupObjectPermission, DeclarationUserObjectPermission
 
@@ -97,38 +98,60 @@ def has_declaration_perm(user: AnyUser, perm: str, declaration: Declaration) -> 
     return _codename(perm) in declaration_perms(user, declaration)
 
 
-@functools.cache
-def _by_slug_sql() -> str:
-    # The ORM's own SELECT for filter(slug=...), compiled once, with the user's grants on that
-    # declaration joined in: the loader reads the declaration and the permissions in one query.
-    select, _ = Declaration.objects.filter(slug="").order_by().query.sql_with_params()
+def _with_grants(select: str, *, stamp: bool) -> str:
+    # The ORM's own SELECT for filter(slug=...), with the user's grants on that declaration joined in
+    # (the loader reads the declaration and the permissions in one query) and, for the pages cached
+    # by it, the draft stamp (page_cache.stamp_columns_sql) as further columns.
     head, where = select.split(" WHERE ", 1)
-    grants = _grants_sql(one_declaration=False).replace(" AND p.codename = %s", "")
+    grants = _grants_sql(one_declaration=False).replace(" AND p.codename = %s", "").replace(" UNION ", " UNION ALL ")
     table = connection.ops.quote_name(Declaration._meta.db_table)
+    pk = f"{table}.{connection.ops.quote_name('id')}"
+    columns = ", grants.codename AS granted"
+    if stamp:
+        from .page_cache import stamp_columns_sql
+
+        columns += ", " + stamp_columns_sql(pk)
     return (
-        f"{head.replace(' FROM ', ', grants.codename AS granted FROM ', 1)}"
-        f" LEFT JOIN ({grants}) grants ON grants.content_object_id = {table}.{connection.ops.quote_name('id')}"
+        f"{head.replace(' FROM ', columns + ' FROM ', 1)}"
+        f" LEFT JOIN ({grants}) grants ON grants.content_object_id = {pk}"
         f" WHERE {where}"
     )
 
 
-def _by_slug(user: AnyUser, slug: str) -> Declaration | None:
+_BY_SLUG = {
+    stamp: PrecompiledQuery(
+        Declaration,
+        lambda: Declaration.objects.filter(slug="").order_by(),
+        wrap=functools.partial(_with_grants, stamp=stamp),
+    )
+    for stamp in (False, True)
+}
+STAMP_ATTRIBUTE = "_accord_draft_stamp"
+
+
+def _by_slug(user: AnyUser, slug: str, *, stamp: bool = False) -> Declaration | None:
     """The declaration with this slug, its permissions for `user` remembered as declaration_perms() does."""
     if not user.is_authenticated:
         return None
-    rows = list(Declaration.objects.raw(_by_slug_sql(), [user.pk, user.pk, slug]))
+    # Parameters in the order of the SQL: the grants' two user ids (the stamp columns take none), the slug.
+    rows = _BY_SLUG[stamp].fetch_rows([user.pk, user.pk, slug])
     if not rows:
         return None
-    declaration = rows[0]
+    declaration, first = rows[0]
+    if stamp:
+        declaration.__dict__[STAMP_ATTRIBUTE] = ".".join(str(value or 0) for value in first[1:])
     if user.is_active and not user.is_superuser:
         memo: dict[int, frozenset[str]] = user.__dict__.setdefault(_MEMO, {})
-        memo[declaration.pk] = frozenset(row.granted for row in rows if row.granted)  # type: ignore[attr-defined]
+        memo[declaration.pk] = frozenset(extra[0] for _, extra in rows if extra[0])
     return declaration
 
 
-def get_declaration_for(user: AnyUser, slug: str, perm: str | None = None) -> Declaration:
-    """Load a declaration the user may see; 404 when they may not, 403 when they lack `perm`."""
-    declaration = _by_slug(user, slug)
+def get_declaration_for(user: AnyUser, slug: str, perm: str | None = None, *, stamp: bool = False) -> Declaration:
+    """Load a declaration the user may see; 404 when they may not, 403 when they lack `perm`.
+
+    `stamp=True` reads the draft stamp (page_cache.draft_stamp) in the same query.
+    """
+    declaration = _by_slug(user, slug, stamp=stamp)
     if declaration is None or not has_declaration_perm(user, VIEW, declaration):
         raise Http404("No such declaration.")
     if perm and not has_declaration_perm(user, perm, declaration):

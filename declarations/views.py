@@ -52,7 +52,8 @@ CONTENT_MARKER = "<!--accord-page-content-->"
 @require_GET
 @login_required
 def declaration_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    declaration = get_declaration_for(request.user, slug)
+    # The draft stamp comes with the declaration (one query); this view only reads.
+    declaration = get_declaration_for(request.user, slug, stamp=True)
     languages = list(declaration.languages)
     ui_language = (request.LANGUAGE_CODE or "en").split("-")[0]
     default = ui_language if ui_language in languages else declaration.source_language
