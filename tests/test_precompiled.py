@@ -129,3 +129,21 @@ def test_the_loader_runs_prepared_and_is_counted(django_assert_num_queries: Any)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements")
         assert cursor.fetchone()[0] >= 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_without_prepared_statements_the_loader_runs_as_plain_sql(django_assert_num_queries: Any) -> None:
+    """DB_PREPARED_STATEMENTS=0 leaves psycopg's threshold unset: the loader then runs through Django's cursor."""
+    world = build_world()
+    user = get_user_model().objects.get(username=ROLES["secretariat"])
+    connection.ensure_connection()
+    raw: Any = connection.connection
+    threshold, raw.prepare_threshold = raw.prepare_threshold, None
+    try:
+        with django_assert_num_queries(1) as captured:
+            declaration = get_declaration_for(user, world.declaration.slug, stamp=True)
+    finally:
+        raw.prepare_threshold = threshold
+    assert not captured.captured_queries[0]["sql"].startswith("EXECUTE (prepared)")
+    assert declaration.pk == world.declaration.pk
+    assert declaration.__dict__[STAMP_ATTRIBUTE] == page_cache.draft_stamp(Declaration.objects.get(pk=declaration.pk))
