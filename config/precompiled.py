@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.db import connections
 from django.db.models import Model, QuerySet
 
@@ -103,8 +104,6 @@ def _execute(connection: Any, sql: str, params: list[object]) -> list[Any]:
         if pg_connection is None or getattr(pg_connection, "prepare_threshold", None) is None:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
-        import psycopg
-
         started = time.monotonic()
         with connection.wrap_database_errors, psycopg.Cursor(pg_connection) as prepared:
             prepared.execute(sql, params, prepare=True)

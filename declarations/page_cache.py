@@ -36,7 +36,7 @@ import hashlib
 import re
 import struct
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -93,12 +93,22 @@ def _stamp_sql() -> str:
     return "SELECT " + stamp_columns_sql("%s")
 
 
+STAMP_ATTRIBUTE = "_accord_draft_stamp"
+
+
+def _format_stamp(values: Sequence[object]) -> str:
+    return ".".join(str(value or 0) for value in values)
+
+
+def remember_stamp(declaration: Declaration, values: Sequence[object]) -> None:
+    """Keep the stamp columns (stamp_columns_sql) read together with `declaration` for draft_stamp()."""
+    declaration.__dict__[STAMP_ATTRIBUTE] = _format_stamp(values)
+
+
 def draft_stamp(declaration: Declaration) -> str:
     """Changes with every saved change to any section, clause or clause text, and with every
     version the declaration publishes (the page's header names the latest). One indexed query,
     or none when the loader read it with the declaration (get_declaration_for(..., stamp=True))."""
-    from .permissions import STAMP_ATTRIBUTE
-
     # Read before the text itself: a body is then never older than the stamp it is stored under.
     loaded: str | None = declaration.__dict__.get(STAMP_ATTRIBUTE)
     if loaded is not None:
@@ -106,7 +116,7 @@ def draft_stamp(declaration: Declaration) -> str:
     with connection.cursor() as cursor:
         cursor.execute(_stamp_sql(), [declaration.pk])
         row = cursor.fetchone()
-    return ".".join(str(value or 0) for value in row)
+    return _format_stamp(row)
 
 
 def _crc_operator(length: int) -> tuple[int, ...]:

@@ -126,7 +126,6 @@ _BY_SLUG = {
     )
     for stamp in (False, True)
 }
-STAMP_ATTRIBUTE = "_accord_draft_stamp"
 
 
 def _by_slug(user: AnyUser, slug: str, *, stamp: bool = False) -> Declaration | None:
@@ -139,7 +138,9 @@ def _by_slug(user: AnyUser, slug: str, *, stamp: bool = False) -> Declaration | 
         return None
     declaration, first = rows[0]
     if stamp:
-        declaration.__dict__[STAMP_ATTRIBUTE] = ".".join(str(value or 0) for value in first[1:])
+        from .page_cache import remember_stamp
+
+        remember_stamp(declaration, first[1:])
     if user.is_active and not user.is_superuser:
         memo: dict[int, frozenset[str]] = user.__dict__.setdefault(_MEMO, {})
         memo[declaration.pk] = frozenset(extra[0] for _, extra in rows if extra[0])

@@ -16,7 +16,8 @@ from config.auth_backend import ModelBackend
 from config.precompiled import PrecompiledQuery
 from declarations import page_cache
 from declarations.models import Declaration
-from declarations.permissions import STAMP_ATTRIBUTE, declaration_perms, get_declaration_for
+from declarations.page_cache import STAMP_ATTRIBUTE
+from declarations.permissions import declaration_perms, get_declaration_for
 
 from .permission_world import ROLES, build_world
 
