@@ -85,7 +85,12 @@ class PrecompiledQuery[M: Model]:
     def fetch_rows(self, params: Sequence[object]) -> list[tuple[M, tuple[Any, ...]]]:
         """Each row as (model instance, the extra columns `wrap` added)."""
         compiled = self._compiled()
-        rows = _execute(compiled.connection, compiled.sql, list(params))
+        return self._instances(compiled, _execute(compiled.connection, compiled.sql, list(params)))
+
+    def fetch(self, params: Sequence[object]) -> list[M]:
+        return [instance for instance, _ in self.fetch_rows(params)]
+
+    def _instances(self, compiled: _Compiled, rows: list[Any]) -> list[tuple[M, tuple[Any, ...]]]:
         if compiled.converters:
             rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
         width = compiled.width
@@ -94,8 +99,43 @@ class PrecompiledQuery[M: Model]:
             for row in rows
         ]
 
-    def fetch(self, params: Sequence[object]) -> list[M]:
-        return [instance for instance, _ in self.fetch_rows(params)]
+
+class PrecompiledPair[A: Model, B: Model]:
+    """Two precompiled queries in one statement (one round trip): each row of `first` with the rows of `second`.
+
+    `SELECT * FROM (first) LEFT JOIN (second) ON 1 = 1`: `first` names at most one row (a look-up
+    by primary key, no `wrap`); when it finds none there are no rows, when `second` finds none there
+    is one row whose second part is None. Parameters: `first`'s, then `second`'s.
+    """
+
+    def __init__(self, first: PrecompiledQuery[A], second: PrecompiledQuery[B]) -> None:
+        if first.wrap is not None or first.using != second.using:
+            raise ValueError("PrecompiledPair needs a plain first query on the same database.")
+        self.first = first
+        self.second = second
+        self._local = threading.local()
+
+    def fetch(
+        self, first_params: Sequence[object], second_params: Sequence[object]
+    ) -> list[tuple[A, tuple[B, tuple[Any, ...]] | None]]:
+        one, two = self.first._compiled(), self.second._compiled()
+        cached: tuple[_Compiled, _Compiled, str] | None = getattr(self._local, "sql", None)
+        if cached is None or cached[0] is not one or cached[1] is not two:
+            # Both parts are the ORM's own SQL; the values are bound parameters.
+            cached = (one, two, f"SELECT * FROM ({one.sql}) first_part LEFT JOIN ({two.sql}) second_part ON 1 = 1")  # noqa: S608
+            self._local.sql = cached
+        sql = cached[2]
+        rows = _execute(one.connection, sql, [*first_params, *second_params])
+        width = one.width
+        pk_index = two.attnames.index(self.second.model._meta.pk.attname)  # type: ignore[union-attr]
+        firsts = self.first._instances(one, [row[:width] for row in rows])
+        seconds = [row[width:] for row in rows]
+        found = [row for row in seconds if row[pk_index] is not None]
+        matched = iter(self.second._instances(two, found))
+        return [
+            (first, next(matched) if second[pk_index] is not None else None)
+            for (first, _), second in zip(firsts, seconds, strict=True)
+        ]
 
 
 def _execute(connection: Any, sql: str, params: list[object]) -> list[Any]:

@@ -12,15 +12,21 @@ tests/test_permission_loader.py checks this function against guardian's own answ
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 
+from config import auth_backend
 from config.auth_types import AnyUser, User
-from config.precompiled import PrecompiledQuery
+from config.precompiled import PrecompiledPair, PrecompiledQuery
 
 from .models import Declaration, DeclarationGroupObjectPermission, DeclarationUserObjectPermission
 
@@ -128,12 +134,84 @@ _BY_SLUG = {
 }
 
 
+# The declaration page reads the session's user and the declaration in one query (one round trip
+# less on the busiest page; docs/performance.md).
+_USER_AND_DECLARATION = {stamp: PrecompiledPair(auth_backend.USER_BY_PK, _BY_SLUG[stamp]) for stamp in (False, True)}
+
+
+@dataclass
+class _Prefetched:
+    user_pk: Any
+    slug: str
+    stamp: bool
+    rows: list[tuple[Declaration, tuple[Any, ...]]]
+
+
+_prefetched: ContextVar[_Prefetched | None] = ContextVar("accord_prefetched_declaration", default=None)
+
+
+type _View = Callable[..., HttpResponse]
+
+
+def prefetch_declaration(*, stamp: bool = False) -> Callable[[_View], _View]:
+    """Read the session's user and the URL's declaration in one query, for a view that loads it.
+
+    Goes outside `login_required`. Authentication is not bypassed: the row only stands in for the
+    user query Django would make (config.auth_backend.prefetched_user), and the declaration's rows
+    are used by `get_declaration_for` only for an authenticated user with that same id, once. When
+    the request's user was already read, or the session names no user of our backend, the view runs
+    as it would without this decorator.
+    """
+
+    def decorate(view: _View) -> _View:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            found = _prefetch(request, slug, stamp=stamp)
+            if found is None:
+                return view(request, slug, *args, **kwargs)
+            user, prefetched = found
+            token = _prefetched.set(prefetched)
+            try:
+                with auth_backend.prefetched_user(user):
+                    return view(request, slug, *args, **kwargs)
+            finally:
+                _prefetched.reset(token)
+
+        return wrapper
+
+    return decorate
+
+
+def _prefetch(request: HttpRequest, slug: str, *, stamp: bool) -> tuple[Any, _Prefetched] | None:
+    if hasattr(request, "_cached_user"):  # AuthenticationMiddleware already read the user
+        return None
+    session = getattr(request, "session", None)
+    if session is None or session.get(BACKEND_SESSION_KEY) != auth_backend.PATH:
+        return None
+    pk = auth_backend.user_pk(session.get(SESSION_KEY))
+    if pk is None:
+        return None
+    # Parameters: the user's id, then as in _by_slug (the grants' two user ids, the slug).
+    rows = _USER_AND_DECLARATION[stamp].fetch([pk], [pk, pk, slug])
+    if not rows:
+        return None
+    return rows[0][0], _Prefetched(pk, slug, stamp, [second for _, second in rows if second is not None])
+
+
+def _declaration_rows(user: AnyUser, slug: str, *, stamp: bool) -> list[tuple[Declaration, tuple[Any, ...]]]:
+    prefetched = _prefetched.get()
+    if prefetched is not None and (prefetched.user_pk, prefetched.slug, prefetched.stamp) == (user.pk, slug, stamp):
+        _prefetched.set(None)  # once: a second load in the same view reads the database again
+        return prefetched.rows
+    # Parameters in the order of the SQL: the grants' two user ids (the stamp columns take none), the slug.
+    return _BY_SLUG[stamp].fetch_rows([user.pk, user.pk, slug])
+
+
 def _by_slug(user: AnyUser, slug: str, *, stamp: bool = False) -> Declaration | None:
     """The declaration with this slug, its permissions for `user` remembered as declaration_perms() does."""
     if not user.is_authenticated:
         return None
-    # Parameters in the order of the SQL: the grants' two user ids (the stamp columns take none), the slug.
-    rows = _BY_SLUG[stamp].fetch_rows([user.pk, user.pk, slug])
+    rows = _declaration_rows(user, slug, stamp=stamp)
     if not rows:
         return None
     declaration, first = rows[0]

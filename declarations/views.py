@@ -24,7 +24,7 @@ from signatories.models import Membership
 
 from . import forms, page_cache, redline, selectors, services
 from .models import Clause, ClauseText, Declaration, DeclarationVersion, Section
-from .permissions import EDIT, declarations_for, get_declaration_for, is_secretariat
+from .permissions import EDIT, declarations_for, get_declaration_for, is_secretariat, prefetch_declaration
 from .services import DeclarationError
 
 
@@ -50,6 +50,7 @@ CONTENT_MARKER = "<!--accord-page-content-->"
 
 
 @require_GET
+@prefetch_declaration(stamp=True)  # the session's user and the declaration in one query
 @login_required
 def declaration_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     # The draft stamp comes with the declaration (one query); this view only reads.

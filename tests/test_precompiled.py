@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from config.auth_backend import ModelBackend
@@ -148,3 +149,102 @@ def test_without_prepared_statements_the_loader_runs_as_plain_sql(django_assert_
     assert not captured.captured_queries[0]["sql"].startswith("EXECUTE (prepared)")
     assert declaration.pk == world.declaration.pk
     assert declaration.__dict__[STAMP_ATTRIBUTE] == page_cache.draft_stamp(Declaration.objects.get(pk=declaration.pk))
+
+
+# --- The session's user and the declaration in one query (declarations.permissions.prefetch_declaration)
+
+
+def _page_queries(client: Any, slug: str) -> tuple[Any, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/d/{slug}/")
+    return response, [query["sql"] for query in captured.captured_queries]
+
+
+def _reads_user_alone(sql: str) -> bool:
+    table = connection.ops.quote_name(get_user_model()._meta.db_table)
+    return f" FROM {table} WHERE " in sql and "first_part" not in sql
+
+
+def test_pair_rows_are_both_queries_rows() -> None:
+    from declarations.permissions import _BY_SLUG, _USER_AND_DECLARATION
+
+    world = build_world()
+    user = get_user_model().objects.get(username=ROLES["secretariat"])
+    slug = world.declaration.slug
+    rows = _USER_AND_DECLARATION[True].fetch([user.pk], [user.pk, user.pk, slug])
+    alone = _BY_SLUG[True].fetch_rows([user.pk, user.pk, slug])
+    assert len(rows) == len(alone) > 1  # one row per grant
+    for (got_user, second), (declaration, extra) in zip(rows, alone, strict=True):
+        assert _fields(got_user) == _fields(user)
+        assert second is not None
+        assert _fields(second[0]) == _fields(declaration) and second[1] == extra
+    # No such declaration: the user's row alone. No such user: nothing.
+    [(got_user, nothing)] = _USER_AND_DECLARATION[True].fetch([user.pk], [user.pk, user.pk, "no-such-slug"])
+    assert got_user.pk == user.pk and nothing is None
+    assert _USER_AND_DECLARATION[True].fetch([user.pk + 1000], [user.pk + 1000, user.pk + 1000, slug]) == []
+
+
+def test_declaration_page_reads_user_and_declaration_in_one_query(client: Any) -> None:
+    from config import auth_backend
+    from declarations import permissions
+
+    world = build_world()
+    client.force_login(get_user_model().objects.get(username=ROLES["secretariat"]))
+    response, queries = _page_queries(client, world.declaration.slug)
+    assert response.status_code == 200
+    assert any("first_part" in sql for sql in queries)
+    assert not [sql for sql in queries if _reads_user_alone(sql)]
+    # Nothing of this request is left for the next one on this thread.
+    assert permissions._prefetched.get() is None
+    assert auth_backend._prefetched.get() is None
+    # Another page still reads its user as Django does.
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/d/{world.declaration.slug}/versions/").status_code == 200
+    assert any(_reads_user_alone(query["sql"]) for query in captured.captured_queries)
+
+
+def test_prefetched_user_still_goes_through_authentication(client: Any) -> None:
+    """Inactive, changed password, no permission: the same answers as without the shared query."""
+    world = build_world()
+    slug = world.declaration.slug
+    user = get_user_model().objects.get(username=ROLES["reviewer"])
+    client.force_login(user)
+    assert _page_queries(client, slug)[0].status_code == 200
+
+    # A new password ends the session (session hash check), and the session is flushed.
+    user.set_password("a new password 123")
+    user.save()
+    response, _ = _page_queries(client, slug)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert "_auth_user_id" not in client.session
+
+    # An inactive user is no user.
+    client.force_login(user)
+    get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+    response, _ = _page_queries(client, slug)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+    # Someone outside the declaration gets 404, an unknown slug too.
+    client.force_login(get_user_model().objects.get(username=ROLES["outsider"]))
+    assert _page_queries(client, slug)[0].status_code == 404
+    assert _page_queries(client, "no-such-declaration")[0].status_code == 404
+
+
+def test_prefetch_stands_aside_when_the_user_was_read(rf: Any) -> None:
+    """A user already read, or a session of another backend: the view loads as it always did."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from declarations.permissions import _prefetch
+
+    world = build_world()
+    user = get_user_model().objects.get(username=ROLES["secretariat"])
+    request = rf.get("/")
+    request.session = SessionStore()
+    request.session["_auth_user_id"] = str(user.pk)
+    request.session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    assert _prefetch(request, world.declaration.slug, stamp=True) is None
+    request.session["_auth_user_backend"] = "config.auth_backend.ModelBackend"
+    found = _prefetch(request, world.declaration.slug, stamp=True)
+    assert found is not None and found[0].pk == user.pk and found[1].rows
+    request._cached_user = user
+    assert _prefetch(request, world.declaration.slug, stamp=True) is None
