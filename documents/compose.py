@@ -364,7 +364,9 @@ def render_document(data: DocumentData, images: Mapping[str, str], *, when: date
     # (they then follow it on the same page): only then are the text pages a part of their own.
     if data.kind == "submission" and context["undertaking"] and text_cache_enabled():
         try:
-            return write_document(composed_document(data, context), **options)
+            return write_document(
+                composed_document(data, context), add_contents=textcache.add_recorded_contents, **options
+            )
         except textcache.NotReplayable as exc:
             logger.warning("text pages not reusable, rendering in one pass: %s", exc)
     return render_pdf(render_to_string(TEMPLATE, context), base_url=None, **options)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -300,11 +300,13 @@ def write_document(
     title: str,
     lang: str,
     created: datetime | None = None,
+    add_contents: Callable[[weasyprint.Document, Any], None] | None = None,
 ) -> bytes:
     """Write a laid-out *document* as PDF/A-3b bytes with embedded associated files.
 
     See :func:`render_pdf`; *document* may also be a combination of pages of several
-    documents (``Document.copy``), as `documents.textcache` builds.
+    documents (``Document.copy``), as `documents.textcache` builds, whose pages' further
+    content streams *add_contents* adds to the PDF (pydyf) before it is written.
     """
     _, stylesheets = _engine_resources()
     fetcher = LocalOnlyURLFetcher(_allowed_roots(None))
@@ -330,6 +332,9 @@ def write_document(
     document.metadata.modified = None
 
     def finisher(_document: Any, pdf: Any) -> None:
+        # Pages that carry a content stream of their own (documents/textcache.py) add it now.
+        if add_contents is not None:
+            add_contents(_document, pdf)
         # See docstring: keep Info free of entries pyHanko would desynchronise.
         for key in ("Producer", "ModDate"):
             pdf.info.pop(key, None)

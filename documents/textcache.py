@@ -14,6 +14,10 @@ laying them out and drawing them is nearly all the cost of the PDF (WeasyPrint: 
 3. `combine` puts each recording under the placeholder's margin boxes (`ComposedPage`), and the
    combined `Document` is written as one PDF: one font subset per face with the glyphs of both
    parts, bookmarks and links of the text pages kept, PDF/A metadata and attachments as before.
+   A text page's body is kept compressed, as the content stream it becomes: the page's
+   `/Contents` is an array (ISO 32000-1 §7.8.2), the placeholder's own stream (margin boxes)
+   followed by the recorded body, so writing does not serialise and deflate it again
+   (`add_recorded_contents`, called by `rendering.write_document` before the file is written).
 
 Recordings are kept in a small per-thread LRU (`ACCORD_PDF_TEXT_CACHE_SIZE` entries, default 2):
 they hold WeasyPrint font objects tied to the thread's FontConfiguration
@@ -35,6 +39,7 @@ import copy
 import re
 import sys
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,14 +63,31 @@ class NotReplayable(Exception):
     """The text pages draw something a recording cannot carry into another document."""
 
 
+# WeasyPrint draws at zoom 1: CSS pixels to PDF points (`pdf.generate_pdf`, `scale = zoom * 0.75`).
+RECORDED_SCALE: Final = 0.75
+
+
 @dataclass(frozen=True)
 class PageRecording:
-    """One text page's body as PDF content-stream operators, plus what the page links to."""
+    """One text page's body as a compressed content stream, plus what the page links to."""
 
-    content: tuple[Any, ...]
+    # FlateDecode data of "q <scale> cm q <the body's operators> Q Q": drawn after the
+    # placeholder's margin boxes, as `ComposedPage` used to append the operators to its stream.
+    deflated: bytes
     bookmarks: list[Any]
     links: list[Any]
     anchors: dict[str, Any]
+
+
+def _content_stream(content: tuple[Any, ...]) -> bytes:
+    """The operators as pydyf writes a content stream, inside the page's scale, compressed as pydyf does."""
+    scale = pydyf.Stream()
+    scale.push_state()
+    scale.set_matrix(RECORDED_SCALE, 0, 0, RECORDED_SCALE, 0, 0)
+    scale.push_state()
+    raw = b"\n".join(pydyf._to_bytes(item) for item in (*scale.stream, *content, b"Q", b"Q"))
+    compressor = zlib.compressobj(level=9)
+    return compressor.compress(raw) + compressor.flush()
 
 
 @dataclass
@@ -117,9 +139,9 @@ def record(key: str, document: weasyprint.Document) -> TextPages:
             compress=False,
         )
         draw_page(_body_box(page), stream)
-        content = tuple(stream.stream)
-        size += sum(len(item) if isinstance(item, (bytes, str)) else 16 for item in content)
-        pages.append(PageRecording(content, list(page.bookmarks), list(page.links), dict(page.anchors)))
+        deflated = _content_stream(tuple(stream.stream))
+        size += len(deflated)
+        pages.append(PageRecording(deflated, list(page.bookmarks), list(page.links), dict(page.anchors)))
     if images or resources["XObject"] or resources["Pattern"] or resources["Shading"]:
         raise NotReplayable("text pages draw images, patterns, shadings or groups")
     if any(not _ALPHA_STATE_RE.match(name) for name in resources["ExtGState"]):
@@ -165,15 +187,33 @@ class ComposedPage(weasyprint.Page):
         self._index = index
 
     def paint(self, stream: Stream, scale: float = 1) -> None:
+        if scale != RECORDED_SCALE:
+            raise NotReplayable(f"drawn at scale {scale}, recorded at {RECORDED_SCALE}")
         with stream.stacked():
             stream.transform(a=scale, d=scale)
-            # Page background (none), margin boxes and the empty placeholder...
+            # Page background (none), margin boxes and the empty placeholder; the text body
+            # follows in its own content stream (add_recorded_contents).
             draw_page(self._page_box, stream)
-            # ...then the text body exactly as it was drawn in its own document.
             if self._index == 0:
                 _merge_fonts(self._text, stream)
-            with stream.stacked():
-                stream.stream.extend(self._text.pages[self._index].content)
+
+    def recorded_contents(self) -> bytes:
+        return self._text.pages[self._index].deflated
+
+
+def add_recorded_contents(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
+    """After each composed page's own content stream, its text body's recorded stream."""
+    by_number = {obj.number: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary)}
+    kids = pdf.pages["Kids"]  # pydyf lists each page as three items: number, 0, "R"
+    numbers = kids[0::3]
+    if len(kids) != 3 * len(document.pages) or any(by_number.get(n, {}).get("Type") != "/Page" for n in numbers):
+        raise NotReplayable(f"the PDF's page tree does not list the document's {len(document.pages)} pages")
+    for page, number in zip(document.pages, numbers, strict=True):
+        if isinstance(page, ComposedPage):
+            body = pydyf.Stream([page.recorded_contents()], pydyf.Dictionary({"Filter": "/FlateDecode"}))
+            pdf.add_object(body)
+            pdf_page = by_number[number]
+            pdf_page["Contents"] = pydyf.Array([pdf_page["Contents"], body.reference])
 
 
 def _is_signature_start(box: Any) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 import subprocess
 from datetime import UTC, datetime, timedelta
@@ -60,10 +61,12 @@ def _data(signatories: int = 6, *, undertaking: dict[str, str] | None = None) ->
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> Any:
+def _fresh_cache(caplog: Any) -> Any:
     textcache.clear_cache()
     yield
     textcache.clear_cache()
+    # Every document here can be composed: none may have fallen back to one pass on the way.
+    assert not [r.getMessage() for r in caplog.records if "not reusable" in r.getMessage()]
 
 
 def _pages(pdf: bytes, tmp_path: Path, name: str) -> list[bytes]:
@@ -71,6 +74,15 @@ def _pages(pdf: bytes, tmp_path: Path, name: str) -> list[bytes]:
     path.write_bytes(pdf)
     subprocess.run(["pdftoppm", "-r", "40", "-gray", str(path), str(tmp_path / name)], check=True)  # noqa: S603, S607
     return [p.read_bytes() for p in sorted(tmp_path.glob(f"{name}-*.pgm"))]
+
+
+def _contents_arrays(pdf: bytes) -> int:
+    """How many pages draw from more than one content stream (read with pyHanko's PDF reader)."""
+    from pyhanko.pdf_utils.generic import ArrayObject
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    kids = PdfFileReader(io.BytesIO(pdf)).root["/Pages"]["/Kids"]
+    return sum(isinstance(kid.get_object()["/Contents"], ArrayObject) for kid in kids)
 
 
 def test_composed_pdf_equals_one_pass_render(settings: Any, tmp_path: Path) -> None:
@@ -87,6 +99,8 @@ def test_composed_pdf_equals_one_pass_render(settings: Any, tmp_path: Path) -> N
     # Same text, in the same places, on the same pages: every page looks the same.
     assert pdftotext(warm, tmp_path, "-layout") == pdftotext(reference, tmp_path, "-layout")
     assert _pages(warm, tmp_path, "composed") == _pages(reference, tmp_path, "reference")
+    # Each text page: the placeholder's stream (margin boxes), then the recorded body's.
+    assert _contents_arrays(warm) == len(textcache._cache()[0][textcache.cache_info()[2][0]].pages)
     # Still one subset per vendored face (the text's glyphs and the signature pages' merged).
     fonts = subprocess.run(  # noqa: S603
         ["pdffonts", str(tmp_path / "composed.pdf")],  # noqa: S607
