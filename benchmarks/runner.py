@@ -224,8 +224,10 @@ def pdf_timing(args: argparse.Namespace, *, repeat: int, last_number: int) -> Re
     "Warm" is what the worker meets when signatures come in: the version's text pages were
     rendered before (documents/textcache.py), the signature set was not. Each timed run leaves out
     a different signature, so every run lays out and draws new signature pages (a miss for them);
-    the cold figure (nothing cached: text pages laid out and drawn too) is printed as an extra,
-    unbudgeted figure.
+    the page count stays the same, so the frame (running header and "Page X of Y" of every page)
+    is the one drawn before. Two extra, unbudgeted figures: a signature set whose page count was
+    not seen before (the frame laid out and drawn too, as every few signatures do), and cold
+    (nothing cached: text pages laid out and drawn too).
     """
     import dataclasses
 
@@ -263,11 +265,18 @@ def pdf_timing(args: argparse.Namespace, *, repeat: int, last_number: int) -> Re
         cold_wall, cold_cpu = _timed(lambda: issue(leave_out=None), repeat=1, warmup=0)
         # The warm-up run of _timed renders one more signature set; the text pages are cached.
         wall, cpu = _timed(lambda: issue(leave_out=next(runs)), repeat=repeat)
+
+        def new_page_count() -> None:
+            textcache.clear_frames()
+            issue(leave_out=next(runs))
+
+        frame_wall, frame_cpu = _timed(new_page_count, repeat=repeat, warmup=0)
     signatures = version.declaration.signing.signatures.filter(status="signed").count()  # type: ignore[attr-defined]
     return Result(
         f"submission PDF, {signatures - 1} of {signatures} signatures, {'+'.join(languages)} {layout} "
         "(warm: text pages cached, new signature set)",
-        f"{wall:.2f} s (CPU {cpu:.2f} s); cold, nothing cached (no budget): {cold_wall:.2f} s (CPU {cold_cpu:.2f} s)",
+        f"{wall:.2f} s (CPU {cpu:.2f} s); no budget: new page count {frame_wall:.2f} s (CPU {frame_cpu:.2f} s), "
+        f"cold, nothing cached {cold_wall:.2f} s (CPU {cold_cpu:.2f} s)",
         f"< {PDF_MAX_S:.0f} s",
         wall < PDF_MAX_S,
     )

@@ -338,16 +338,18 @@ def text_cache_enabled() -> bool:
 
 
 def composed_document(data: DocumentData, context: Mapping[str, Any]) -> weasyprint.Document:
-    """Cached text pages + the signature part laid out now (see documents/textcache.py)."""
+    """Cached text pages + the signature part laid out now + the cached frame (documents/textcache.py)."""
     values = text_context(context)
-    text = textcache.text_pages(
-        text_key(values), lambda: layout_html(render_to_string(TEMPLATE, values), base_url=None)
+    key = text_key(values)
+    text = textcache.text_pages(key, lambda: layout_html(render_to_string(TEMPLATE, values), base_url=None))
+    signature_part = layout_html(render_to_string(TEMPLATE, {**context, "part": "signatures"}), base_url=None)
+    total = len(text.pages) + len(signature_part.pages)
+    # The frame reads what the text part reads (so the text key covers it) and nothing drawn in the body.
+    frame_values = {**values, "part": "frame", "placeholders": range(total), "watermark": ""}
+    frame = textcache.frame_pages(
+        key, total, lambda: layout_html(render_to_string(TEMPLATE, frame_values), base_url=None)
     )
-    signature_part = layout_html(
-        render_to_string(TEMPLATE, {**context, "part": "signatures", "placeholders": range(len(text.pages))}),
-        base_url=None,
-    )
-    return textcache.combine(text, signature_part)
+    return textcache.combine(text, frame, signature_part)
 
 
 def render_document(data: DocumentData, images: Mapping[str, str], *, when: datetime) -> bytes:

@@ -8,18 +8,24 @@ laying them out and drawing them is nearly all the cost of the PDF (WeasyPrint: 
 
 1. the text part (`declaration.html` with `part="text"`) is laid out alone and each page's body
    (everything but the margin boxes: running header, "Page X of Y", reference) is *drawn* into a
-   recording — the PDF content-stream operators and the glyphs it uses from each font;
-2. the signature part (`part="signatures"`) starts with one empty placeholder page per text page,
-   so WeasyPrint numbers every page, counts the total and carries the running strings itself;
-3. `combine` puts each recording under the placeholder's margin boxes (`ComposedPage`), and the
-   combined `Document` is written as one PDF: one font subset per face with the glyphs of both
-   parts, bookmarks and links of the text pages kept, PDF/A metadata and attachments as before.
-   A text page's body is kept compressed, as the content stream it becomes: the page's
-   `/Contents` is an array (ISO 32000-1 §7.8.2), the placeholder's own stream (margin boxes)
-   followed by the recorded body, so writing does not serialise and deflate it again
-   (`add_recorded_contents`, called by `rendering.write_document` before the file is written).
+   recording — the PDF content-stream operators, kept compressed as the content stream they
+   become, and the glyphs they use from each font;
+2. the signature part (`part="signatures"`: signature pages and certificate) is laid out alone,
+   without margin boxes (`@page body-only`);
+3. the *frame* (`part="frame"`) is one empty page per page of the whole document, text and
+   signature part (the first sets the running strings as the title page does), so WeasyPrint
+   numbers every page, counts "of N" and draws the running header and footer itself; it is
+   recorded whole, once per text and page count (a new count comes every few signatures);
+4. `combine` makes each text page of its frame page and its recorded body (`TextPage`), and each
+   signature page of its live drawing and its frame page (`SignaturePage`); the combined
+   `Document` is written as one PDF: one font subset per face with the glyphs of all parts,
+   bookmarks and links of the text pages kept, PDF/A metadata and attachments as before. A page's
+   `/Contents` is an array (ISO 32000-1 §7.8.2): its live stream, then the recorded ones, added by
+   `add_recorded_contents` (called by `rendering.write_document` before the file is written), so
+   writing neither serialises nor deflates a recording again.
 
-Recordings are kept in a small per-thread LRU (`ACCORD_PDF_TEXT_CACHE_SIZE` entries, default 2):
+Recordings are kept in a small per-thread LRU (`ACCORD_PDF_TEXT_CACHE_SIZE` texts, default 2, and
+twice as many frames):
 they hold WeasyPrint font objects tied to the thread's FontConfiguration
 (`rendering._engine_resources`), which must not be shared between threads. The key is a SHA-256
 over every value the text part's template reads (`compose.text_context`), the template and
@@ -111,8 +117,9 @@ def _body_box(page: weasyprint.Page) -> Any:
     return page_box.copy_with_children([c for c in page_box.children if not isinstance(c, boxes.MarginBox)])
 
 
-def record(key: str, document: weasyprint.Document) -> TextPages:
-    """Draw the body of every page of *document* into recordings (margin boxes left out)."""
+def record(key: str, document: weasyprint.Document, *, margins: bool = False) -> TextPages:
+    """Draw every page of *document* into recordings: the bodies (text pages) or, with
+    *margins*, the whole pages (a frame: pages that hold nothing but their margin boxes)."""
     _check_version()
     fonts: dict[Any, Any] = {}
     resources = pydyf.Dictionary(
@@ -138,7 +145,7 @@ def record(key: str, document: weasyprint.Document) -> TextPages:
             document.output_intent,
             compress=False,
         )
-        draw_page(_body_box(page), stream)
+        draw_page(page._page_box if margins else _body_box(page), stream)
         deflated = _content_stream(tuple(stream.stream))
         size += len(deflated)
         pages.append(PageRecording(deflated, list(page.bookmarks), list(page.links), dict(page.anchors)))
@@ -172,48 +179,66 @@ def _merge_fonts(text: TextPages, stream: Stream) -> None:
         states.setdefault(name, pydyf.Dictionary(dict(state)))
 
 
-class ComposedPage(weasyprint.Page):
-    """A placeholder page of the signature part (margin boxes) over a recorded text page body."""
+class TextPage(weasyprint.Page):
+    """A text page: nothing drawn live; its frame (margin boxes) and its body come from recordings."""
 
-    def __init__(self, overlay: weasyprint.Page, text: TextPages, index: int) -> None:
-        # Not Page.__init__: the overlay page is already laid out; take its geometry and add
-        # the text page's bookmarks, links and anchors.
-        self.__dict__.update(overlay.__dict__)
+    def __init__(self, geometry: weasyprint.Page, frame: TextPages, text: TextPages, index: int) -> None:
+        # Not Page.__init__: nothing is laid out for this page now. The geometry is a page of
+        # the same document (every page is the same size) and the rest is the recording's.
+        self.__dict__.update(geometry.__dict__)
         body = text.pages[index]
-        self.bookmarks = [*body.bookmarks, *overlay.bookmarks]
-        self.links = [*body.links, *overlay.links]
-        self.anchors = {**overlay.anchors, **body.anchors}
-        self._text = text
-        self._index = index
+        self.bookmarks = list(body.bookmarks)
+        self.links = list(body.links)
+        self.anchors = dict(body.anchors)
+        self.forms: dict[Any, list[Any]] = {None: []}
+        self._layers = (frame.pages[index].deflated, body.deflated)
+        self._merge: tuple[TextPages, ...] = ()
 
     def paint(self, stream: Stream, scale: float = 1) -> None:
-        if scale != RECORDED_SCALE:
-            raise NotReplayable(f"drawn at scale {scale}, recorded at {RECORDED_SCALE}")
-        with stream.stacked():
-            stream.transform(a=scale, d=scale)
-            # Page background (none), margin boxes and the empty placeholder; the text body
-            # follows in its own content stream (add_recorded_contents).
-            draw_page(self._page_box, stream)
-            if self._index == 0:
-                _merge_fonts(self._text, stream)
+        _check_scale(scale)
+        for recorded in self._merge:
+            _merge_fonts(recorded, stream)
 
-    def recorded_contents(self) -> bytes:
-        return self._text.pages[self._index].deflated
+    def recorded_layers(self) -> tuple[bytes, ...]:
+        return self._layers
+
+
+class SignaturePage(weasyprint.Page):
+    """A page of the signature part, drawn live, with its frame (margin boxes) from the recording."""
+
+    def __init__(self, live: weasyprint.Page, frame: TextPages, index: int) -> None:
+        self.__dict__.update(live.__dict__)
+        self._layers = (frame.pages[index].deflated,)
+
+    def paint(self, stream: Stream, scale: float = 1) -> None:
+        _check_scale(scale)
+        super().paint(stream, scale)
+
+    def recorded_layers(self) -> tuple[bytes, ...]:
+        return self._layers
+
+
+def _check_scale(scale: float) -> None:
+    if scale != RECORDED_SCALE:
+        raise NotReplayable(f"drawn at scale {scale}, recorded at {RECORDED_SCALE}")
 
 
 def add_recorded_contents(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
-    """After each composed page's own content stream, its text body's recorded stream."""
+    """After each composed page's own content stream, its recorded ones (frame, text body)."""
     by_number = {obj.number: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary)}
     kids = pdf.pages["Kids"]  # pydyf lists each page as three items: number, 0, "R"
     numbers = kids[0::3]
     if len(kids) != 3 * len(document.pages) or any(by_number.get(n, {}).get("Type") != "/Page" for n in numbers):
         raise NotReplayable(f"the PDF's page tree does not list the document's {len(document.pages)} pages")
     for page, number in zip(document.pages, numbers, strict=True):
-        if isinstance(page, ComposedPage):
-            body = pydyf.Stream([page.recorded_contents()], pydyf.Dictionary({"Filter": "/FlateDecode"}))
-            pdf.add_object(body)
+        if isinstance(page, (TextPage, SignaturePage)):
             pdf_page = by_number[number]
-            pdf_page["Contents"] = pydyf.Array([pdf_page["Contents"], body.reference])
+            contents = [pdf_page["Contents"]]
+            for layer in page.recorded_layers():
+                stream = pydyf.Stream([layer], pydyf.Dictionary({"Filter": "/FlateDecode"}))
+                pdf.add_object(stream)
+                contents.append(stream.reference)
+            pdf_page["Contents"] = pydyf.Array(contents)
 
 
 def _is_signature_start(box: Any) -> bool:
@@ -221,19 +246,20 @@ def _is_signature_start(box: Any) -> bool:
     return element is not None and "signature-pages" in (element.get("class") or "").split()
 
 
-def combine(text: TextPages, signature_part: weasyprint.Document) -> weasyprint.Document:
-    """The text pages followed by the signature part, which starts with one placeholder per text page."""
+def combine(text: TextPages, frame: TextPages, signature_part: weasyprint.Document) -> weasyprint.Document:
+    """The text pages, then the signature part's, each under its page of the frame."""
     count = len(text.pages)
-    starts = [
-        index
-        for index, page in enumerate(signature_part.pages)
-        if any(_is_signature_start(box) for box in page._page_box.descendants())
-    ]
-    if not starts or starts[0] != count:
-        raise NotReplayable(f"signature part starts on page {starts[:1]}, expected {count} placeholders first")
-    pages: list[weasyprint.Page] = [ComposedPage(signature_part.pages[i], text, i) for i in range(count)]
-    pages.extend(signature_part.pages[count:])
-    return signature_part.copy(pages)
+    pages = signature_part.pages
+    if not pages or not any(_is_signature_start(box) for box in pages[0]._page_box.descendants()):
+        raise NotReplayable("the signature part does not start with the signature pages")
+    if len(frame.pages) != count + len(pages):
+        raise NotReplayable(f"a frame of {len(frame.pages)} pages for {count} + {len(pages)} pages")
+    text_pages = [TextPage(pages[0], frame, text, index) for index in range(count)]
+    # Their fonts and glyphs join the document's when the first page is painted, before any is written.
+    text_pages[0]._merge = (text, frame)
+    combined: list[weasyprint.Page] = [*text_pages]
+    combined.extend(SignaturePage(page, frame, count + index) for index, page in enumerate(pages))
+    return signature_part.copy(combined)
 
 
 # ------------------------------------------------------------------------------- cache ---
@@ -247,11 +273,11 @@ class CacheInfo:
     misses: int = 0
 
 
-def _cache() -> tuple[OrderedDict[str, TextPages], CacheInfo]:
-    cache: tuple[OrderedDict[str, TextPages], CacheInfo] | None = getattr(_local, "cache", None)
+def _cache(name: str = "cache") -> tuple[OrderedDict[str, TextPages], CacheInfo]:
+    cache: tuple[OrderedDict[str, TextPages], CacheInfo] | None = getattr(_local, name, None)
     if cache is None:
         cache = (OrderedDict(), CacheInfo())
-        _local.cache = cache
+        setattr(_local, name, cache)
     return cache
 
 
@@ -259,32 +285,54 @@ def cache_size() -> int:
     return max(0, int(getattr(settings, "ACCORD_PDF_TEXT_CACHE_SIZE", DEFAULT_CACHE_SIZE)))
 
 
-def text_pages(key: str, layout: Callable[[], weasyprint.Document]) -> TextPages:
-    """The recorded text pages for *key*, laid out and drawn by *layout* on a miss."""
-    entries, info = _cache()
+def _cached(name: str, key: str, limit: int, make: Callable[[], TextPages]) -> TextPages:
+    entries, info = _cache(name)
     found = entries.get(key)
     if found is not None:
         entries.move_to_end(key)
         info.hits += 1
         return found
     info.misses += 1
-    text = record(key, layout())
-    limit = cache_size()
+    made = make()
     if limit:
-        entries[key] = text
+        entries[key] = made
         while len(entries) > limit:
             entries.popitem(last=False)
-    return text
+    return made
+
+
+def text_pages(key: str, layout: Callable[[], weasyprint.Document]) -> TextPages:
+    """The recorded text pages for *key*, laid out and drawn by *layout* on a miss."""
+    return _cached("cache", key, cache_size(), lambda: record(key, layout()))
+
+
+def frame_pages(key: str, total: int, layout: Callable[[], weasyprint.Document]) -> TextPages:
+    """The recorded frame (running header, "Page X of *total*", reference) of *total* pages for
+    the text *key*, laid out and drawn by *layout* on a miss. A text has a frame per page count:
+    twice as many entries as texts are kept."""
+    frame_key = f"{key}:{total}"
+    return _cached("frames", frame_key, 2 * cache_size(), lambda: record(frame_key, layout(), margins=True))
 
 
 def cache_info() -> tuple[int, int, list[str]]:
-    """(hits, misses, keys from least to most recently used) of this thread's cache."""
+    """(hits, misses, keys from least to most recently used) of this thread's text page cache."""
     entries, info = _cache()
+    return info.hits, info.misses, list(entries)
+
+
+def frame_cache_info() -> tuple[int, int, list[str]]:
+    """The same for the frames."""
+    entries, info = _cache("frames")
     return info.hits, info.misses, list(entries)
 
 
 def clear_cache() -> None:
     _local.cache = (OrderedDict(), CacheInfo())
+    clear_frames()
+
+
+def clear_frames() -> None:
+    _local.frames = (OrderedDict(), CacheInfo())
 
 
 def entry_size(text: TextPages) -> int:

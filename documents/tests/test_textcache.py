@@ -99,8 +99,8 @@ def test_composed_pdf_equals_one_pass_render(settings: Any, tmp_path: Path) -> N
     # Same text, in the same places, on the same pages: every page looks the same.
     assert pdftotext(warm, tmp_path, "-layout") == pdftotext(reference, tmp_path, "-layout")
     assert _pages(warm, tmp_path, "composed") == _pages(reference, tmp_path, "reference")
-    # Each text page: the placeholder's stream (margin boxes), then the recorded body's.
-    assert _contents_arrays(warm) == len(textcache._cache()[0][textcache.cache_info()[2][0]].pages)
+    # Every page draws from recordings: a text page its frame and its body, a signature page its frame.
+    assert _contents_arrays(warm) == len(_pages(reference, tmp_path, "count"))
     # Still one subset per vendored face (the text's glyphs and the signature pages' merged).
     fonts = subprocess.run(  # noqa: S603
         ["pdffonts", str(tmp_path / "composed.pdf")],  # noqa: S607
@@ -127,6 +127,37 @@ def test_page_totals_and_numbers_after_combining(tmp_path: Path) -> None:
         if number > 1:
             assert "Final 30/09/2024" in page
     assert "Party 1" in pages[text_pages] and "Party 1 ·" not in "".join(pages[:text_pages])
+
+
+def test_korean_first_composed_equals_one_pass_render(settings: Any, tmp_path: Path) -> None:
+    """The Korean footer ("3 / 9 쪽", a page rule of its own) comes out of the frame the same."""
+    data, images = _data(signatories=12)
+    data = dataclasses.replace(data, languages=["ko"], layout="single")
+    settings.ACCORD_PDF_TEXT_CACHE = False
+    reference = compose.render_document(data, images, when=WHEN)
+    settings.ACCORD_PDF_TEXT_CACHE = True
+    compose.render_document(data, images, when=WHEN)
+    composed = compose.render_document(data, images, when=WHEN)
+    assert textcache.frame_cache_info()[:2] == (1, 1)
+    pages = [p for p in pdftotext(composed, tmp_path).split("\f") if p.strip()]
+    assert all(re.search(rf"{number}\s*/\s*{len(pages)}\s*쪽", page) for number, page in enumerate(pages, start=1))
+    assert _pages(composed, tmp_path, "composed") == _pages(reference, tmp_path, "reference")
+
+
+def test_a_new_page_count_gets_its_own_frame(tmp_path: Path) -> None:
+    data, images = _data(signatories=40)
+    many = pdftotext(compose.render_document(data, images, when=WHEN), tmp_path).split("\f")
+    few_data = dataclasses.replace(data, signatures=data.signatures[:2], events=data.events[:2])
+    few = pdftotext(compose.render_document(few_data, images, when=WHEN), tmp_path).split("\f")
+    many, few = [p for p in many if p.strip()], [p for p in few if p.strip()]
+    assert len(few) < len(many)
+    for pages in (many, few):
+        assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, start=1))
+    # One text, two frames; the same count again is a hit.
+    compose.render_document(dataclasses.replace(data, signatures=data.signatures[1:]), images, when=WHEN)
+    hits, misses, keys = textcache.frame_cache_info()
+    assert (misses, len(keys)) == (2, 2) and hits >= 1
+    assert textcache.cache_info()[:2] == (2, 1)
 
 
 def test_text_pages_reused_only_for_the_same_text() -> None:
