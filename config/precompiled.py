@@ -91,13 +91,17 @@ class PrecompiledQuery[M: Model]:
         return [instance for instance, _ in self.fetch_rows(params)]
 
     def _instances(self, compiled: _Compiled, rows: list[Any]) -> list[tuple[M, tuple[Any, ...]]]:
-        if compiled.converters:
-            rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
         width = compiled.width
-        return [
-            (self.model.from_db(self.using, compiled.attnames, row[:width]), tuple(row[width:]))  # type: ignore[arg-type]
-            for row in rows
-        ]
+        return [(self._instance(compiled, row), tuple(row[width:])) for row in self._converted(compiled, rows)]
+
+    @staticmethod
+    def _converted(compiled: _Compiled, rows: list[Any]) -> list[Any]:
+        if compiled.converters:
+            return list(compiled.compiler.apply_converters(rows, compiled.converters))
+        return rows
+
+    def _instance(self, compiled: _Compiled, row: Any) -> M:
+        return self.model.from_db(self.using, compiled.attnames, row[: compiled.width])  # type: ignore[arg-type]
 
 
 class PrecompiledPair[A: Model, B: Model]:
@@ -126,16 +130,25 @@ class PrecompiledPair[A: Model, B: Model]:
             self._local.sql = cached
         sql = cached[2]
         rows = _execute(one.connection, sql, [*first_params, *second_params])
+        if not rows:
+            return []
         width = one.width
+        # The first part is the same in every row: one instance. The second part's rows differ
+        # (e.g. one per grant) but repeat their instance's columns: one instance per primary key.
+        [(first, _)] = self.first._instances(one, [rows[0][:width]])
         pk_index = two.attnames.index(self.second.model._meta.pk.attname)  # type: ignore[union-attr]
-        firsts = self.first._instances(one, [row[:width] for row in rows])
-        seconds = [row[width:] for row in rows]
-        found = [row for row in seconds if row[pk_index] is not None]
-        matched = iter(self.second._instances(two, found))
-        return [
-            (first, next(matched) if second[pk_index] is not None else None)
-            for (first, _), second in zip(firsts, seconds, strict=True)
-        ]
+        instances: dict[Any, B] = {}
+        result: list[tuple[A, tuple[B, tuple[Any, ...]] | None]] = []
+        for second in self.second._converted(two, [row[width:] for row in rows]):
+            key = second[pk_index]
+            if key is None:
+                result.append((first, None))
+                continue
+            instance = instances.get(key)
+            if instance is None:
+                instance = instances[key] = self.second._instance(two, second)
+            result.append((first, (instance, tuple(second[two.width :]))))
+        return result
 
 
 def _execute(connection: Any, sql: str, params: list[object]) -> list[Any]:

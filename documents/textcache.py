@@ -75,10 +75,11 @@ RECORDED_SCALE: Final = 0.75
 
 @dataclass(frozen=True)
 class PageRecording:
-    """One text page's body as a compressed content stream, plus what the page links to."""
+    """One recorded page (a text page's body, or a frame page) as a compressed content stream,
+    plus what the page links to."""
 
-    # FlateDecode data of "q <scale> cm q <the body's operators> Q Q": drawn after the
-    # placeholder's margin boxes, as `ComposedPage` used to append the operators to its stream.
+    # FlateDecode data of "q <scale> cm q <the operators> Q Q": a further content stream of the
+    # page, drawn in the page's coordinates as `Page.paint` draws its own box.
     deflated: bytes
     bookmarks: list[Any]
     links: list[Any]
