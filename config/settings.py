@@ -228,7 +228,8 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "accord-default"},
     # Rendered page bodies, kept in each process in front of the shared cache (declarations/page_cache.py).
     "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        # Django's LocMemCache without pickling: its values are immutable (config/cache.py).
+        "BACKEND": "config.cache.ObjectLocMemCache",
         "LOCATION": "accord-pages",
         "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 64)},
     },
