@@ -163,6 +163,43 @@ def test_processes_share_rendered_bodies_through_the_shared_cache(tmp_path: Any,
     assert len(renders) == 2
 
 
+@pytest.mark.parametrize("shared", [False, True])
+def test_a_new_body_is_rendered_once_more_after_its_grace_period(
+    tmp_path: Any, settings: Any, monkeypatch: Any, shared: bool
+) -> None:
+    """An edit with a lower history id that commits after a body was rendered is not in that body,
+    and the stamp does not change: the body is provisional, and the first request after the grace
+    period renders it again. That rendering is kept: no re-rendering every minute."""
+    if shared:
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)},
+            "pages": {"BACKEND": "config.cache.ObjectLocMemCache", "LOCATION": "test-grace"},
+        }
+    now = [1_000_000.0]
+    monkeypatch.setattr(page_cache.time, "time", lambda: now[0])
+    texts = iter(["<p>before the late edit</p>", "<p>with the late edit</p>", "<p>never rendered</p>"])
+    renders: list[str] = []
+
+    def render(token: str) -> tuple[str, dict[str, Any]]:
+        renders.append(next(texts))
+        return renders[-1], {}
+
+    def body() -> str:
+        return page_cache.document_body(key_parts=("grace",), stamp="7", render=render).html
+
+    assert body() == "<p>before the late edit</p>"
+    now[0] += page_cache.BODY_GRACE - 1
+    assert body() == "<p>before the late edit</p>" and len(renders) == 1
+    now[0] += 2
+    if shared:
+        caches["pages"].clear()  # another process, which finds only the provisional body in the shared cache
+    assert body() == "<p>with the late edit</p>" and len(renders) == 2
+    for _ in range(3):
+        now[0] += page_cache.BODY_GRACE * 10
+        assert body() == "<p>with the late edit</p>"
+    assert len(renders) == 2
+
+
 def test_the_page_around_the_body_is_each_users_own(demo: Any, user_client: Any, monkeypatch: Any) -> None:
     """Rendered once with holes for name, path and token, the page says exactly what a full
     rendering says, for every user, hostile names and paths included, and a pending message
