@@ -7,7 +7,8 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/accord
 # Debian packages: WeasyPrint's Pango, Chromium for browser tests, poppler for pdftotext/pdftoppm,
 # gettext for translators, Nanum fonts for screenshots of Korean pages.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium poppler-utils gettext fonts-nanum
+# fonts-noto-core / fonts-noto-cjk: PDF text in scripts the vendored Nanum fonts lack (documents/pdf.css).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium poppler-utils gettext fonts-nanum fonts-noto-core fonts-noto-cjk
 
 # Django 6.1 needs Python >= 3.12: a python3.13/python3.12 on PATH first (what a user's machine
 # has), then pyenv's installed versions (pyenv shims fail unless a version is selected).

@@ -82,7 +82,7 @@ def test_cache_url_shares_the_cache_and_reads_sessions_from_it() -> None:
     expression = "s.CACHES['default']['BACKEND'], s.CACHES['pages']['BACKEND'], s.SESSION_ENGINE"
     shared = _settings_value(expression, CACHE_URL="redis://cache:6379/0")
     assert shared.returncode == 0, shared.stderr
-    assert "SharedRedisCache" in shared.stdout and "locmem" in shared.stdout and "cached_db" in shared.stdout
+    assert "SharedRedisCache" in shared.stdout and "ObjectLocMemCache" in shared.stdout and "cached_db" in shared.stdout
     alone = _settings_value(expression)
     assert "RedisCache" not in alone.stdout and alone.stdout.strip().endswith("sessions.backends.db")
     refused = _settings_value(expression, CACHE_URL="memcached://cache:11211")
