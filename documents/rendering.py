@@ -129,7 +129,9 @@ def _font_face_css() -> str:
             "  font-style: normal;\n"
             "}\n"
         )
-    rules.append(f'html {{ font-family: "{SERIF_FAMILY}", serif; }}\n')
+    # After Nanum, the system's Noto faces for what Nanum lacks (documents/pdf.css says more).
+    fallback = '"Noto Serif", "Noto Serif CJK SC", "Noto Naskh Arabic", serif'
+    rules.append(f'html {{ font-family: "{SERIF_FAMILY}", {fallback}; }}\n')
     return "".join(rules)
 
 
