@@ -61,7 +61,7 @@ from django.utils.translation import get_language
 if TYPE_CHECKING:
     from .models import Declaration
 
-PAGE_TTL = 60  # the top bar (render_shell), and how long a cached body is kept at least
+PAGE_TTL = 60  # the top bar (render_shell)
 BODY_GRACE = 60.0  # seconds a new body is provisional (see above)
 CONFIRMED_TTL = 3600  # a body rendered again after its grace period
 BODY_LEVEL = 6
@@ -70,6 +70,7 @@ BODY_LEVEL = 6
 # a ~65 KB response, and the head holds the request's CSRF token next to its path and query, which
 # a compressor would then share a window with (the BREACH pattern; the token is masked anyway).
 HEAD_LEVEL = 0
+# Level 0 matches nothing: a small window and hash tables, not ~260 KB of state per request.
 HEAD_WBITS = 12
 HEAD_MEMLEVEL = 1
 # What the body is rendered with as its CSRF token: finding it in the output means a form slipped

@@ -134,6 +134,12 @@ _BY_SLUG = {
 }
 
 
+def _by_slug_params(user_pk: Any, slug: str) -> list[Any]:
+    """_BY_SLUG's parameters in the order of its SQL: the grants' two user ids (the stamp columns
+    take none), the slug."""
+    return [user_pk, user_pk, slug]
+
+
 # The declaration page reads the session's user and the declaration in one query (one round trip
 # less on the busiest page; docs/performance.md).
 _USER_AND_DECLARATION = {stamp: PrecompiledPair(auth_backend.USER_BY_PK, _BY_SLUG[stamp]) for stamp in (False, True)}
@@ -191,8 +197,7 @@ def _prefetch(request: HttpRequest, slug: str, *, stamp: bool) -> tuple[Any, _Pr
     pk = auth_backend.user_pk(session.get(SESSION_KEY))
     if pk is None:
         return None
-    # Parameters: the user's id, then as in _by_slug (the grants' two user ids, the slug).
-    rows = _USER_AND_DECLARATION[stamp].fetch([pk], [pk, pk, slug])
+    rows = _USER_AND_DECLARATION[stamp].fetch([pk], _by_slug_params(pk, slug))
     if not rows:
         return None
     return rows[0][0], _Prefetched(pk, slug, stamp, [second for _, second in rows if second is not None])
@@ -203,8 +208,7 @@ def _declaration_rows(user: AnyUser, slug: str, *, stamp: bool) -> list[tuple[De
     if prefetched is not None and (prefetched.user_pk, prefetched.slug, prefetched.stamp) == (user.pk, slug, stamp):
         _prefetched.set(None)  # once: a second load in the same view reads the database again
         return prefetched.rows
-    # Parameters in the order of the SQL: the grants' two user ids (the stamp columns take none), the slug.
-    return _BY_SLUG[stamp].fetch_rows([user.pk, user.pk, slug])
+    return _BY_SLUG[stamp].fetch_rows(_by_slug_params(user.pk, slug))
 
 
 def _by_slug(user: AnyUser, slug: str, *, stamp: bool = False) -> Declaration | None:

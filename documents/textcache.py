@@ -180,7 +180,21 @@ def _merge_fonts(text: TextPages, stream: Stream) -> None:
         states.setdefault(name, pydyf.Dictionary(dict(state)))
 
 
-class TextPage(weasyprint.Page):
+class _Composed(weasyprint.Page):
+    """A page of a composed document: content streams recorded earlier follow its own."""
+
+    _layers: tuple[bytes, ...] = ()
+
+    def paint(self, stream: Stream, scale: float = 1) -> None:
+        # Draws nothing itself: the recordings were made at one scale and can only be used at it.
+        if scale != RECORDED_SCALE:
+            raise NotReplayable(f"drawn at scale {scale}, recorded at {RECORDED_SCALE}")
+
+    def recorded_layers(self) -> tuple[bytes, ...]:
+        return self._layers
+
+
+class TextPage(_Composed):
     """A text page: nothing drawn live; its frame (margin boxes) and its body come from recordings."""
 
     def __init__(self, geometry: weasyprint.Page, frame: TextPages, text: TextPages, index: int) -> None:
@@ -196,15 +210,12 @@ class TextPage(weasyprint.Page):
         self._merge: tuple[TextPages, ...] = ()
 
     def paint(self, stream: Stream, scale: float = 1) -> None:
-        _check_scale(scale)
+        super().paint(stream, scale)
         for recorded in self._merge:
             _merge_fonts(recorded, stream)
 
-    def recorded_layers(self) -> tuple[bytes, ...]:
-        return self._layers
 
-
-class SignaturePage(weasyprint.Page):
+class SignaturePage(_Composed):
     """A page of the signature part, drawn live, with its frame (margin boxes) from the recording."""
 
     def __init__(self, live: weasyprint.Page, frame: TextPages, index: int) -> None:
@@ -212,16 +223,8 @@ class SignaturePage(weasyprint.Page):
         self._layers = (frame.pages[index].deflated,)
 
     def paint(self, stream: Stream, scale: float = 1) -> None:
-        _check_scale(scale)
         super().paint(stream, scale)
-
-    def recorded_layers(self) -> tuple[bytes, ...]:
-        return self._layers
-
-
-def _check_scale(scale: float) -> None:
-    if scale != RECORDED_SCALE:
-        raise NotReplayable(f"drawn at scale {scale}, recorded at {RECORDED_SCALE}")
+        weasyprint.Page.paint(self, stream, scale)
 
 
 def add_recorded_contents(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
@@ -232,7 +235,7 @@ def add_recorded_contents(document: weasyprint.Document, pdf: pydyf.PDF) -> None
     if len(kids) != 3 * len(document.pages) or any(by_number.get(n, {}).get("Type") != "/Page" for n in numbers):
         raise NotReplayable(f"the PDF's page tree does not list the document's {len(document.pages)} pages")
     for page, number in zip(document.pages, numbers, strict=True):
-        if isinstance(page, (TextPage, SignaturePage)):
+        if isinstance(page, _Composed):
             pdf_page = by_number[number]
             contents = [pdf_page["Contents"]]
             for layer in page.recorded_layers():
