@@ -9,9 +9,11 @@ WORKDIR /app
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
+# Static files are collected (hashed, compressed) into the image; WhiteNoise serves them.
 RUN DEBUG=1 python manage.py compilemessages -v0 --ignore=.venv \
- && SECRET_KEY=build-only python manage.py collectstatic --no-input -v0
-RUN useradd --system --create-home accord && mkdir -p /app/var && chown -R accord /app/var
+ && SECRET_KEY=build-only SITE_URL=http://build.invalid python manage.py collectstatic --no-input -v0
+# var/seal and var/media belong to the app user, so new volumes mounted there do too.
+RUN useradd --system --create-home accord && mkdir -p /app/var/seal /app/var/media && chown -R accord /app/var
 USER accord
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.py"]

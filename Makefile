@@ -26,12 +26,13 @@ done; \
 exit 1
 endef
 
-.PHONY: help run test test-sqlite test-postgres test-fast lint typecheck messages system-deps venv clean-db dev-cert
+.PHONY: help run test test-sqlite test-postgres test-fast smoke lint typecheck messages webfonts system-deps venv clean-db dev-cert
 
 help:
 	@echo "make run            create .venv, install, migrate, load the demo, serve http://127.0.0.1:$(PORT)"
 	@echo "make test           the whole suite on SQLite (unit, integration, Chromium browser tests)"
 	@echo "make test-postgres  the same suite on PostgreSQL ($(PG_URL))"
+	@echo "make smoke          the production stack on PostgreSQL + Redis: gunicorn x2, worker, Chromium"
 	@echo "make lint           ruff + mypy"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -67,7 +68,7 @@ run: system-deps venv
 	@DEBUG=1 $(PY) manage.py generate_dev_certificate
 	@DEBUG=1 $(PY) manage.py seed_demo
 	@echo "Accord: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: test-sqlite
 
@@ -77,6 +78,10 @@ test-sqlite: system-deps venv
 test-postgres: system-deps venv
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest
 
+# The docker-compose stack without Docker: compose's own commands, two gunicorn nodes, the worker.
+smoke: system-deps venv
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m production tests/production
+
 test-fast: system-deps venv
 	$(PY) -m pytest -m "not browser"
 
@@ -84,6 +89,10 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	ACCORD_TESTING=1 $(VENV)/bin/mypy .
+
+# Re-cut the interface's Hangul web fonts from documents/fonts/nanum (config/webfonts.py).
+webfonts: venv
+	$(PY) -m config.webfonts
 
 messages: venv
 	DEBUG=1 $(PY) manage.py makemessages -l ko --ignore=.venv --ignore=var --no-obsolete

@@ -1,7 +1,9 @@
 """Accord settings: one module, everything that varies comes from the environment."""
 
 import os
+import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -9,6 +11,10 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# pyHanko imports cryptography's DSA module, deprecated there; Accord seals with RSA. Startup logs
+# should carry what operators must act on, not this.
+warnings.filterwarnings("ignore", message="DSA is deprecated", module="pyhanko")
 VAR_DIR = Path(os.environ.get("ACCORD_VAR_DIR", BASE_DIR / "var"))
 
 
@@ -43,9 +49,21 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The one address of the site: links in e-mails, the verification link and QR code sealed into
+# PDFs. `make run` sets it from PORT; production must say it (a PDF sealed with a wrong address
+# cannot be corrected). The host it names is allowed and trusted for CSRF unless listed otherwise.
+SITE_URL = env_str("SITE_URL", "" if not (DEBUG or TESTING) else "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL:
+    raise ImproperlyConfigured("SITE_URL must be set when DEBUG is off (e.g. https://accord.example.org).")
+_site = urlsplit(SITE_URL)
+if _site.scheme not in {"http", "https"} or not _site.hostname or _site.path or _site.query:
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the site's address such as https://accord.example.org (got {SITE_URL!r})."
+    )
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (
+    ["127.0.0.1", "localhost", _site.hostname] if DEBUG or TESTING else [_site.hostname]
+)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [f"{_site.scheme}://{_site.netloc}"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,7 +84,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: one log line per request (status, duration, request id), errors included.
+    "config.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files with hashed names and far-future cache headers, without a proxy in front.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -102,7 +124,12 @@ TEMPLATES = [
 
 # SQLite under var/ by default; PostgreSQL (or anything dj-database-url knows) via DATABASE_URL.
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'accord.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Accord understands: {exc}") from exc
+if DATABASES["default"]["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
+    raise ImproperlyConfigured("DATABASE_URL must be postgres://… (production) or sqlite:///… (development).")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A fresh connection per request costs about 10x throughput on these machines.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
@@ -186,10 +213,12 @@ else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": _default_storage,
+    # Production: hashed names (cached for a year, immutable) and gzip/Brotli copies made once by
+    # collectstatic; WhiteNoise serves them (docs/operations.md).
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING
-        else "config.storage.ManifestStaticStorage"
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
 
@@ -247,17 +276,22 @@ if CACHE_URL:
 
 # Security: secure by default in production, relaxed only for local HTTP development.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not (DEBUG or TESTING))
+# In production these follow SITE_URL's scheme: a site on https gets secure cookies, the redirect
+# and HSTS; a trial on http://localhost works (secure cookies would never reach it).
+_https = _site.scheme == "https" and not (DEBUG or TESTING)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", _https)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _https)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _https else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not (DEBUG or TESTING))
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _https)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Load balancers probe over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CSP = {
@@ -285,15 +319,38 @@ ACCORD_SEAL_PKCS12_PASSWORD = env_str("ACCORD_SEAL_PKCS12_PASSWORD") or None
 # Earlier seal certificates, so documents sealed before a key rotation still verify.
 ACCORD_SEAL_TRUSTED_CERT_FILES = env_list("ACCORD_SEAL_TRUSTED_CERT_FILES")
 
+# Everything to stderr, one line a record, each carrying the request id of the request it belongs
+# to (config/logging.py); errors with their traceback. Containers collect stderr.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs every layout step at INFO; only its warnings matter to operators.
     "loggers": {
+        # A 4xx/5xx is already in the request line; the 5xx traceback comes from django.request.
+        "django.server": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO; only its warnings matter to operators.
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Error reporting to Sentry (or a compatible service) when SENTRY_DSN is set; off otherwise.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        # Declarations, comments and signatures are not the error reporter's business.
+        send_default_pii=False,
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

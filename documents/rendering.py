@@ -49,7 +49,7 @@ __all__ = [
 
 ENGINE_DIR: Final = Path(__file__).resolve().parent
 PROJECT_DIR: Final = ENGINE_DIR.parent
-FONT_DIR: Final = PROJECT_DIR / "static" / "fonts" / "nanum"
+FONT_DIR: Final = PROJECT_DIR / "documents" / "fonts" / "nanum"
 PDF_CSS_PATH: Final = ENGINE_DIR / "pdf.css"
 PDF_VARIANT: Final = "pdf/a-3b"
 

@@ -121,6 +121,8 @@ SEAL_FIELD_NAME: Final = "AccordSeal"
 DIGEST_ALGORITHM: Final = "sha256"
 DEV_KEY_FILENAME: Final = "seal-key.pem"
 DEV_CERT_FILENAME: Final = "seal-cert.pem"
+# The organisation named in a development seal; /verify/ and the logs warn when they see it.
+DEV_ORGANIZATION: Final = "Accord (development only)"
 
 # Seal certificates carry nonRepudiation (contentCommitment) and/or
 # digitalSignature depending on the issuing CA; accept either.
@@ -316,7 +318,7 @@ def generate_dev_certificate(directory: Path, common_name: str = "Accord develop
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Accord (development only)"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, DEV_ORGANIZATION),
         ]
     )
     now = datetime.now(UTC)
@@ -436,6 +438,11 @@ class VerificationResult:
     sha256: str = ""
     embedded_files: dict[str, bytes] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def development_seal(self) -> bool:
+        """Sealed with a certificate made by generate_dev_certificate: not a secretariat's seal."""
+        return bool(self.signer_subject and DEV_ORGANIZATION in self.signer_subject)
 
 
 def _read_pdf(pdf: bytes) -> PdfFileReader:

@@ -19,6 +19,7 @@ def _production_env(**extra: str) -> dict[str, str]:
     env.update(
         SECRET_KEY="k3Y-for-the-deploy-check_" + "0123456789abcdefghijklmnopqrstuvwxyz",
         ALLOWED_HOSTS="accord.example.org",
+        SITE_URL="https://accord.example.org",
     )
     env.update(extra)
     return env
