@@ -87,8 +87,6 @@ MIDDLEWARE = [
     # First: one log line per request (status, duration, request id), errors included.
     "config.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Static files with hashed names and far-future cache headers, without a proxy in front.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -101,6 +99,14 @@ MIDDLEWARE = [
     # Last, so that a locked-out login is answered before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
+
+if not (DEBUG or TESTING):
+    # Static files collected with hashed names, served with far-future cache headers and compressed,
+    # without a proxy in front. (runserver and the test server serve them from the apps' folders.)
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

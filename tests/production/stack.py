@@ -43,7 +43,9 @@ def production_env(var_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def manage(env: dict[str, str], *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def manage(
+    env: dict[str, str], *args: str, check: bool = True, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - our interpreter, our manage.py
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -107,7 +109,7 @@ def gunicorn(env: dict[str, str], log: Path, *, port: int | None = None, workers
 def worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """`manage.py db_worker` as docker-compose runs it."""
     with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603
+        process = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--interval", "0.2"],
             cwd=ROOT,
             env=env,

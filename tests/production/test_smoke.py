@@ -111,7 +111,12 @@ def test_pdf_export_completes_through_the_worker(stack: Stack, page: Page, tmp_p
     pdf = tmp_path / "manifesto.pdf"
     pdf.write_bytes(response.body())
     assert pdf.read_bytes().startswith(b"%PDF-")
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S607
+    text = subprocess.run(  # noqa: S603
+        ["pdftotext", str(pdf), "-"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert f"{stack.a.removeprefix('http://')}/verify/" in text.replace("\n", "")
 
     page.goto(f"{stack.b}/verify/")
