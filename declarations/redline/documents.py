@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from ..snapshot import Snapshot
 from .results import (
     ClauseDiff,
     ClauseStatus,
@@ -18,19 +18,7 @@ from .results import (
 )
 from .text import Op, OpKind, diff_text
 
-# --- snapshot normalisation ------------------------------------------------
-
-
-_ONLY_STR = {str}
-
-
-def _texts(value: Any) -> dict[str, str]:
-    """Language map with non-string values coerced (None -> "")."""
-    if type(value) is dict and {*map(type, value), *map(type, value.values())} == _ONLY_STR:
-        return dict(value)  # a snapshot read from JSON: nothing to coerce (this runs 800 times per redline)
-    if not isinstance(value, Mapping):
-        return {}
-    return {str(k): ("" if v is None else str(v)) for k, v in value.items()}
+# --- both documents, flattened -------------------------------------------
 
 
 @dataclass(slots=True)
@@ -52,7 +40,7 @@ class _Section:
     clauses: list[_Clause]
 
 
-def _flatten(doc: Mapping[str, Any]) -> tuple[list[_Section], dict[tuple[str, int], _Clause]]:
+def _flatten(doc: Snapshot) -> tuple[list[_Section], dict[tuple[str, int], _Clause]]:
     # Keys are supposed to be unique; if a snapshot repeats one we pair the
     # n-th occurrence with the n-th occurrence instead of failing or silently
     # dropping a clause.
@@ -60,42 +48,27 @@ def _flatten(doc: Mapping[str, Any]) -> tuple[list[_Section], dict[tuple[str, in
     clauses: dict[tuple[str, int], _Clause] = {}
     seen_sections: dict[str, int] = {}
     seen_clauses: dict[str, int] = {}
-    for s_index, raw_section in enumerate(doc.get("sections") or []):
-        s_key = str(raw_section.get("key", ""))
+    for s_index, frozen_section in enumerate(doc.sections):
+        s_key = frozen_section.key
         s_ident = (s_key, seen_sections.get(s_key, 0))
         seen_sections[s_key] = s_ident[1] + 1
-        section = _Section(s_ident, s_key, _texts(raw_section.get("heading")), s_index, [])
-        for raw_clause in raw_section.get("clauses") or []:
-            c_key = str(raw_clause.get("key", ""))
+        section = _Section(s_ident, s_key, frozen_section.heading, s_index, [])
+        for frozen_clause in frozen_section.clauses:
+            c_key = frozen_clause.key
             c_ident = (c_key, seen_clauses.get(c_key, 0))
             seen_clauses[c_key] = c_ident[1] + 1
-            clause = _Clause(
-                c_ident,
-                c_key,
-                _texts(raw_clause.get("text")),
-                s_ident,
-                len(clauses),
-                len(section.clauses),
-            )
+            clause = _Clause(c_ident, c_key, frozen_clause.text, s_ident, len(clauses), len(section.clauses))
             section.clauses.append(clause)
             clauses[c_ident] = clause
         sections.append(section)
     return sections, clauses
 
 
-def _languages(
-    old: Mapping[str, Any],
-    new: Mapping[str, Any],
-    old_sections: list[_Section],
-    new_sections: list[_Section],
-) -> list[str]:
-    ordered: dict[str, None] = {}
-    for doc in (new, old):
-        for lang in doc.get("languages") or []:
-            ordered[str(lang)] = None
+def _languages(old: Snapshot, new: Snapshot, old_sections: list[_Section], new_sections: list[_Section]) -> list[str]:
+    ordered = dict.fromkeys([*new.languages, *old.languages])
     # Texts in undeclared languages still count as content that can change.
     for doc in (new, old):
-        ordered.update(dict.fromkeys(_texts(doc.get("title"))))
+        ordered.update(dict.fromkeys(doc.title))
     for sections in (new_sections, old_sections):
         for section in sections:
             ordered.update(dict.fromkeys(section.heading))
@@ -156,7 +129,7 @@ def _place_removed[T](
     return result
 
 
-def diff_documents(old: DocumentSnapshot, new: DocumentSnapshot, language: str) -> DocumentDiff:
+def diff_documents(old: Snapshot | DocumentSnapshot, new: Snapshot | DocumentSnapshot, language: str) -> DocumentDiff:
     """Redline two document snapshots; ops are computed for ``language``.
 
     Clauses (and sections) are matched by key across the whole document, so
@@ -170,7 +143,7 @@ def diff_documents(old: DocumentSnapshot, new: DocumentSnapshot, language: str) 
 
 
 def diff_documents_all(
-    old: DocumentSnapshot, new: DocumentSnapshot, languages: Iterable[str]
+    old: Snapshot | DocumentSnapshot, new: Snapshot | DocumentSnapshot, languages: Iterable[str]
 ) -> dict[str, DocumentDiff]:
     """``{language: diff_documents(old, new, language)}`` for every language, equal to separate calls.
 
@@ -180,6 +153,8 @@ def diff_documents_all(
     is shared between two results).
     """
     langs = list(dict.fromkeys(languages))
+    old = old if isinstance(old, Snapshot) else Snapshot.from_json(old)
+    new = new if isinstance(new, Snapshot) else Snapshot.from_json(new)
     old_sections, old_clauses = _flatten(old)
     new_sections, new_clauses = _flatten(new)
     all_languages = _languages(old, new, old_sections, new_sections)
@@ -383,7 +358,7 @@ def diff_documents_all(
         )
     section_rows = _place_removed(kept_sections, removed_sections)
 
-    old_title, new_title = _texts(old.get("title")), _texts(new.get("title"))
+    old_title, new_title = old.title, new.title
     title_changed_languages = _changed_languages(old_title, new_title, all_languages)
     # The counts, like everything but the ops, do not depend on the language.
     result: dict[str, DocumentDiff] = {}
