@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 
 from declarations.models import Declaration, DeclarationVersion
 from declarations.redline import diff_html, diff_text
+from declarations.snapshot import Snapshot
 from signatories.models import Party
 
 from .models import Comment, CommentRound, RoundInvitation
@@ -25,11 +26,7 @@ EXCERPT_LENGTH = 160
 
 def paragraph_numbers(version: DeclarationVersion) -> dict[str, int]:
     """Clause key → paragraph number in reading order of a published version, as UN documents print them."""
-    numbers: dict[str, int] = {}
-    for section in version.snapshot.get("sections", []):
-        for clause in section.get("clauses", []):
-            numbers[clause["key"]] = len(numbers) + 1
-    return numbers
+    return Snapshot.from_version(version).paragraph_numbers()
 
 
 def clause_reference(comment: Comment) -> str:

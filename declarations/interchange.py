@@ -15,12 +15,15 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from .snapshot import Snapshot
+
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_TEXT = 100_000
 FORMAT = "accord-declaration/1"
 
-Snapshot = dict[str, Any]
+# The stored JSON form of a text (declarations.snapshot.Snapshot is its typed form).
+SnapshotData = dict[str, Any]
 
 
 class InterchangeError(ValueError):
@@ -60,7 +63,7 @@ def _require_str_map(value: object, path: str, languages: list[str], *, required
     return value
 
 
-def validate(data: object) -> Snapshot:
+def validate(data: object) -> SnapshotData:
     """Check a parsed file and return it; raise InterchangeError naming the first bad field."""
     if not isinstance(data, dict):
         raise InterchangeError("$", "the file must contain a JSON object")
@@ -149,7 +152,7 @@ def _no_constant(name: str) -> Any:
     raise InterchangeError("$", f"{name} is not valid JSON")
 
 
-def parse(raw: bytes | str) -> Snapshot:
+def parse(raw: bytes | str) -> SnapshotData:
     """Parse and validate a file's content."""
     try:
         data = json.loads(raw, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
@@ -164,7 +167,7 @@ def parse(raw: bytes | str) -> Snapshot:
     return validate(data)
 
 
-def default_slug(data: Snapshot) -> str:
+def default_slug(data: SnapshotData) -> str:
     source = data.get("source_language", data["languages"][0])
     return slugify(data["title"].get(source, ""))[:100] or "declaration"
 
@@ -177,7 +180,7 @@ def _ordered_map(values: dict[str, str], languages: list[str]) -> dict[str, str]
     return {lang: values[lang] for lang in [*languages, *sorted(set(values) - set(languages))] if lang in values}
 
 
-def ordered(data: Snapshot) -> Snapshot:
+def ordered(data: SnapshotData) -> SnapshotData:
     """The documented key order of the file form.
 
     Storage may not keep key order (PostgreSQL's jsonb sorts keys), so export puts them back:
@@ -185,7 +188,7 @@ def ordered(data: Snapshot) -> Snapshot:
     entries with `language` and `label` first and the rest alphabetically.
     """
     languages = list(data.get("languages", []))
-    out: Snapshot = {}
+    out: SnapshotData = {}
     for key in [*TOP_LEVEL_ORDER, *sorted(set(data) - set(TOP_LEVEL_ORDER))]:
         if key not in data:
             continue
@@ -212,36 +215,22 @@ def ordered(data: Snapshot) -> Snapshot:
     return out
 
 
-def dumps(data: Snapshot) -> str:
+def dumps(data: SnapshotData) -> str:
     """The file form: documented key order, two-space indent, UTF-8 text kept readable."""
     return json.dumps(ordered(data), indent=2, ensure_ascii=False)
 
 
-def canonical_content(data: Snapshot) -> Snapshot:
+def canonical_content(data: SnapshotData) -> SnapshotData:
     """The part of a snapshot that the content hash covers: the text, nothing about workflow."""
-    languages = list(data["languages"])
-    return {
-        "format": FORMAT,
-        "title": data["title"],
-        "languages": languages,
-        "source_language": data.get("source_language", languages[0]),
-        "sections": [
-            {
-                "key": section["key"],
-                "heading": section.get("heading", {}),
-                "clauses": [{"key": c["key"], "text": c["text"]} for c in section["clauses"]],
-            }
-            for section in data["sections"]
-        ],
-    }
+    return {"format": FORMAT, **Snapshot.from_json(data).content()}
 
 
-def canonical_bytes(data: Snapshot) -> bytes:
+def canonical_bytes(data: SnapshotData) -> bytes:
     """Sorted keys, no insignificant white space, UTF-8, no Unicode normalisation."""
     return json.dumps(canonical_content(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
         "utf-8"
     )
 
 
-def content_hash(data: Snapshot) -> str:
+def content_hash(data: SnapshotData) -> str:
     return hashlib.sha256(canonical_bytes(data)).hexdigest()

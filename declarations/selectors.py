@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from .interchange import Snapshot, default_slug
+from .interchange import SnapshotData, default_slug
 from .models import Clause, ClauseText, Declaration, Section
+from .snapshot import paragraphs
 
 
 @dataclass
@@ -38,22 +39,16 @@ def document(declaration: Declaration, *, include_deleted: bool = False) -> list
         clause_qs = clause_qs.filter(deleted_at__isnull=True)
         section_qs = section_qs.filter(deleted_at__isnull=True)
     sections = section_qs.prefetch_related(Prefetch("clauses", queryset=clause_qs))
-    result: list[SectionView] = []
-    number = 0
-    for section in sections:
-        view = SectionView(section=section)
-        for clause in section.clauses.all():
-            number += 1
-            view.clauses.append(
-                ClauseView(clause=clause, texts={t.language: t for t in clause.texts.all()}, number=number)
-            )
-        result.append(view)
+    result = [SectionView(section=section) for section in sections]
+    in_order = ([(view, clause) for clause in view.section.clauses.all()] for view in result)
+    for number, (view, clause) in paragraphs(in_order):
+        view.clauses.append(ClauseView(clause=clause, texts={t.language: t for t in clause.texts.all()}, number=number))
     return result
 
 
-def declaration_snapshot(declaration: Declaration) -> Snapshot:
+def declaration_snapshot(declaration: Declaration) -> SnapshotData:
     """The current draft in the interchange format (what export writes and publishing freezes)."""
-    data: Snapshot = {"title": dict(declaration.title), "languages": list(declaration.languages)}
+    data: SnapshotData = {"title": dict(declaration.title), "languages": list(declaration.languages)}
     if declaration.source_language != declaration.languages[0]:
         data["source_language"] = declaration.source_language
     if declaration.provenance:
@@ -175,16 +170,3 @@ def text_at_revision(clause_text: ClauseText, revision: int) -> str | None:
         ClauseText.history.filter(id=clause_text.pk, revision=revision).order_by("-history_date", "-history_id").first()
     )
     return record.text if record is not None else None
-
-
-def snapshot_sections(snapshot: Snapshot) -> list[dict[str, Any]]:
-    """A stored snapshot as sections of numbered clauses, for templates (no database access)."""
-    number = 0
-    sections: list[dict[str, Any]] = []
-    for s_data in snapshot.get("sections", []):
-        clauses = []
-        for c_data in s_data.get("clauses", []):
-            number += 1
-            clauses.append({"key": c_data["key"], "text": c_data.get("text", {}), "number": number})
-        sections.append({"key": s_data["key"], "heading": s_data.get("heading", {}), "clauses": clauses})
-    return sections

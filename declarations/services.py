@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from config.auth_types import User
 from signatories.models import Party
 
-from .interchange import Snapshot, content_hash, default_slug, validate
+from .interchange import SnapshotData, content_hash, default_slug, validate
 from .models import Clause, ClauseText, Declaration, DeclarationParty, DeclarationVersion, Section
 from .selectors import declaration_snapshot
 
@@ -26,7 +26,7 @@ class DeclarationError(Exception):
     """A request that the declaration's state does not allow; the message is for the user."""
 
 
-def declaration_import(*, data: Snapshot | Any, by: User | None, slug: str | None = None) -> Declaration:
+def declaration_import(*, data: SnapshotData | Any, by: User | None, slug: str | None = None) -> Declaration:
     """Create a declaration from an interchange file; nothing is written if anything is wrong."""
     data = validate(data)
     slug = slug or data.get("slug") or default_slug(data)

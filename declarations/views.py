@@ -26,6 +26,7 @@ from . import forms, page_cache, redline, selectors, services
 from .models import Clause, ClauseText, Declaration, DeclarationVersion, Section
 from .permissions import EDIT, declarations_for, get_declaration_for, is_secretariat, prefetch_declaration
 from .services import DeclarationError
+from .snapshot import Snapshot
 
 
 def _language(request: HttpRequest, name: str, languages: list[str], default: str | None) -> str | None:
@@ -595,10 +596,10 @@ def version_detail(request: AuthenticatedHttpRequest, slug: str, number: int) ->
     version = get_object_or_404(
         DeclarationVersion.objects.select_related("published_by"), declaration=declaration, number=number
     )
-    snapshot = version.snapshot
-    languages = list(snapshot.get("languages", declaration.languages))
+    frozen = Snapshot.from_version(version)
+    languages = list(frozen.languages or declaration.languages)
     data = request.GET
-    lang = data.get("lang") if data.get("lang") in languages else snapshot.get("source_language", languages[0])
+    lang = data.get("lang") if data.get("lang") in languages else (frozen.source_language or languages[0])
     compare = data.get("with") if data.get("with") in languages and data.get("with") != lang else None
     previous = declaration.versions.filter(number__lt=number).order_by("-number").values_list("number", flat=True)
     return render(
@@ -607,8 +608,8 @@ def version_detail(request: AuthenticatedHttpRequest, slug: str, number: int) ->
         {
             "declaration": declaration,
             "version": version,
-            "title": snapshot.get("title", {}),
-            "sections": selectors.snapshot_sections(snapshot),
+            "title": frozen.title,
+            "sections": frozen.sections,
             "lang": lang,
             "compare": compare,
             "columns": [lang, compare] if compare else [lang],

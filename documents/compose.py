@@ -24,6 +24,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from PIL import Image, ImageDraw, ImageFont
 
+from declarations.snapshot import Snapshot
+
 from . import textcache
 from .content import LAYOUT_REVISION, DocumentData, PartyEntry
 from .labels import label, labels, language_name, long_date
@@ -127,26 +129,22 @@ def _cells(values: Mapping[str, str], languages: list[str]) -> list[Cell]:
 
 
 def _sections(data: DocumentData) -> list[dict[str, Any]]:
-    number = 0
-    sections = []
-    for section in data.snapshot.get("sections", []):
-        clauses = []
-        for clause in section.get("clauses", []):
-            number += 1
-            clauses.append({"number": number, "key": clause["key"], "cells": _cells(clause["text"], data.languages)})
-        sections.append(
-            {"key": section["key"], "headings": _cells(section.get("heading", {}), data.languages), "clauses": clauses}
-        )
-    return sections
+    return [
+        {
+            "key": section.key,
+            "headings": _cells(section.heading, data.languages),
+            "clauses": [
+                {"number": c.number, "key": c.key, "cells": _cells(c.text, data.languages)} for c in section.clauses
+            ],
+        }
+        for section in Snapshot.from_json(data.snapshot).sections
+    ]
 
 
 def _undertaking_in_text(data: DocumentData) -> bool:
     printed = {v.strip() for v in data.undertaking.values()}
-    for section in data.snapshot.get("sections", []):
-        for clause in section.get("clauses", []):
-            if printed and printed <= {t.strip() for t in clause["text"].values()}:
-                return True
-    return False
+    clauses = Snapshot.from_json(data.snapshot).clauses()
+    return bool(printed) and any(printed <= {t.strip() for t in c.text.values()} for c in clauses)
 
 
 def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from declarations.interchange import Snapshot, dumps
+from declarations.interchange import SnapshotData, dumps
 
 # Bump when the PDF template or stylesheet changes what a document looks like, so cached
 # documents rendered by the old layout are not handed out for new requests.
@@ -82,7 +82,7 @@ class RoundEntry:
 class DocumentData:
     kind: str  # draft | submission
     slug: str
-    snapshot: Snapshot
+    snapshot: SnapshotData
     version_number: int
     version_label: str
     published_at: datetime

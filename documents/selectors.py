@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from consultations.models import CommentRound
 from declarations.models import Declaration, DeclarationParty, DeclarationVersion
+from declarations.snapshot import Snapshot
 from signatories.models import Party, Signature, Signing
 from signatories.signing.selectors import signing_record
 
@@ -167,7 +168,7 @@ def signature_images(data: DocumentData) -> dict[str, str]:
 
 
 def default_languages(declaration: Declaration, version: DeclarationVersion) -> list[str]:
-    return list(version.snapshot.get("languages") or declaration.languages)[:2]
+    return list(Snapshot.from_version(version).languages or declaration.languages)[:2]
 
 
 def default_layout(languages: list[str]) -> str:

@@ -17,6 +17,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from config.auth_types import User
 from declarations.models import Declaration, DeclarationVersion
+from declarations.snapshot import Snapshot
 
 from . import selectors
 from .compose import produce_pdf
@@ -35,7 +36,7 @@ class ExportError(Exception):
 
 def export_options(*, version: DeclarationVersion, languages: list[str], layout: str | None) -> tuple[list[str], str]:
     """Check languages and layout against the version; return them normalised."""
-    available = list(version.snapshot.get("languages", []))
+    available = list(Snapshot.from_version(version).languages)
     languages = list(dict.fromkeys(languages))
     if not languages:
         raise ExportError(_("Choose at least one language."))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.auth_types import AuthenticatedHttpRequest
 from declarations.models import Declaration, DeclarationVersion
 from declarations.permissions import get_declaration_for, is_secretariat
+from declarations.snapshot import Snapshot
 
 from . import selectors, services
 from .forms import ExportForm, VerifyForm
@@ -50,7 +51,7 @@ def _forms(
         submission_form = ExportForm(
             data if kind == Kind.SUBMISSION else None,
             versions=[],
-            languages=list(signing.version.snapshot.get("languages", languages)),
+            languages=list(Snapshot.from_version(signing.version).languages or languages),
             initial=initial,
             prefix="submission",
         )

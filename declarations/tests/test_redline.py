@@ -7,9 +7,11 @@ import html
 import itertools
 import json
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
+import regex
 from django.utils.safestring import SafeString, mark_safe
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,7 +19,6 @@ from hypothesis import strategies as st
 from declarations.redline import (
     DocumentDiff,
     Op,
-    _is_hard_boundary,
     diff_documents,
     diff_html,
     diff_text,
@@ -26,6 +27,7 @@ from declarations.redline import (
     side_by_side,
     tokenize,
 )
+from declarations.redline.tokens import chunks
 
 MANIFESTO = Path("/work/shared/data/deta-trustworthy-ai-manifesto.json")
 KO_PHRASE = "AI 윤리에 관한 의미 있는 논의에 참여하고"
@@ -286,18 +288,36 @@ def test_property_identical_inputs_give_only_equal_ops(text: str):
     assert old_text(ops) == text
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.one_of(any_text, mixed_text))
-def test_property_hard_boundaries_are_token_boundaries(text: str):
-    """Every position the prefix/suffix trimming may cut at is a boundary of the full tokenization."""
-    offsets = {0}
-    position = 0
-    for token in tokenize(text):
-        position += len(token)
+def _offsets(pieces: list[str]) -> set[int]:
+    offsets, position = {0}, 0
+    for piece in pieces:
+        position += len(piece)
         offsets.add(position)
-    for i in range(len(text) + 1):
-        if _is_hard_boundary(text, i):
-            assert i in offsets
+    return offsets
+
+
+def _prepend_free(text: str) -> bool:
+    # UAX #29 glues a Prepend character to whatever follows it, even a space; a word of the redline
+    # ends before a space all the same (no language ends a word with one).
+    return regex.search(r"\p{Grapheme_Cluster_Break=Prepend}", text) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(any_text, mixed_text).filter(_prepend_free))
+def test_property_tokens_never_split_a_grapheme_cluster(text: str):
+    """Every token boundary is a boundary of Unicode's grapheme clusters (\\X): an edit never splits one."""
+    assert _offsets(tokenize(text)) <= _offsets(regex.findall(r"\X", text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(any_text, mixed_text), st.one_of(any_text, mixed_text).filter(bool))
+def test_property_appending_keeps_the_text_before_equal(text: str, tail: str):
+    """Text with something appended: the ops start with the original up to its last token boundary."""
+    ops = diff_text(text, text + tail)
+    assert (old_text(ops), new_text(ops)) == (text, text + tail)
+    tokens = tokenize(text)
+    kept = "".join(tokens[:-1])
+    assert "".join(op.text for op in ops if op.kind == "equal").startswith(kept) or not kept
 
 
 @settings(max_examples=200, deadline=None)
@@ -518,9 +538,37 @@ def test_400_clause_6_language_redline_reports_exactly_the_edits():
         assert (diff.summary.changed, diff.summary.added, diff.summary.moved) == (8, 1, 1)
 
 
-def test_a_character_joined_by_zwj_is_no_hard_boundary_after_it():
-    """Found by the property test below: "0‍🀀0" is one token, so no cut may fall before the last 0."""
+def test_a_zwj_after_a_letter_joins_no_pictograph():
+    """UAX #29: ZWJ joins a pictograph only to a preceding pictograph, so "0‍🀀0" is a word, a tile, a word."""
     text = "0\u200d\U0001f0000"
-    assert tokenize(text) == [text]
-    assert not _is_hard_boundary(text, 3)
-    assert old_text(diff_text(text, text + "1")) == text
+    assert tokenize(text) == ["0\u200d", "\U0001f000", "0"]
+    assert diff_text(text, text + "1") == [Op("equal", "0\u200d\U0001f000"), Op("delete", "0"), Op("insert", "01")]
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert diff_text(f"a {family}", f"a {family}\u200d\U0001f466") == [
+        Op("equal", "a "),
+        Op("delete", family),
+        Op("insert", f"{family}\u200d\U0001f466"),
+    ]
+
+
+def test_unspaced_scripts_are_found_by_script_not_by_code_point_range():
+    """Extension blocks and rarer scripts of the list tokenise per cluster too; Latin next to them stays whole."""
+    assert tokenize("\U00020000\U0002a6d6abc") == ["\U00020000", "\U0002a6d6", "abc"]  # CJK extension B
+    assert tokenize("ꀀꀁ ລາວ") == ["ꀀ", "ꀁ", " ", "ລ", "າ", "ວ"]  # Yi, Lao
+    assert unicodedata.name(tokenize("ກິ")[0][1]) == "LAO VOWEL SIGN I"  # the vowel sign stays on its consonant
+
+
+def test_chunks_are_a_word_or_up_to_eight_unspaced_clusters_with_punctuation_and_space():
+    """The first matching pass works on chunks: word + punctuation + space, or at most 8 CJK clusters."""
+    tokens = tokenize("Hello, world! (AI) 各国应开展合作确保人工智能。 x")
+    starts = [0, *chunks(tokens, 0, len(tokens))]
+    assert ["".join(tokens[i:j]) for i, j in itertools.pairwise(starts)] == [
+        "Hello, ",
+        "world! ",
+        "(",
+        "AI) ",
+        "各国应开展合作确",
+        "保人工智能。 ",
+        "x",
+    ]
+    assert chunks(tokens, 2, 4) == [3, 4]  # a slice starting at the space: the space, then the word

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 
 from declarations.models import Declaration, DeclarationVersion
 from declarations.redline import ClauseDiff, diff_documents
+from declarations.snapshot import Section, Snapshot
 
 from ..models import Membership, Party, pick_language
 from .models import Signature, Signing, SigningEvent, SigningParty
@@ -22,31 +23,9 @@ from .models import Signature, Signing, SigningEvent, SigningParty
 ORDERS = ("signing", "alpha", "name")
 
 
-@dataclass
-class FrozenClause:
-    key: str
-    number: int
-    text: dict[str, str]
-
-
-@dataclass
-class FrozenSection:
-    key: str
-    heading: dict[str, str]
-    clauses: list[FrozenClause] = field(default_factory=list)
-
-
-def frozen_text(version: DeclarationVersion) -> list[FrozenSection]:
+def frozen_text(version: DeclarationVersion) -> tuple[Section, ...]:
     """The version's snapshot as numbered sections and clauses, exactly as published."""
-    sections: list[FrozenSection] = []
-    number = 0
-    for s in version.snapshot.get("sections", []):
-        section = FrozenSection(key=s["key"], heading=dict(s.get("heading", {})))
-        for c in s.get("clauses", []):
-            number += 1
-            section.clauses.append(FrozenClause(key=c["key"], number=number, text=dict(c.get("text", {}))))
-        sections.append(section)
-    return sections
+    return Snapshot.from_version(version).sections
 
 
 @dataclass

@@ -18,6 +18,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from config.auth_types import User
 from declarations.models import Declaration, DeclarationVersion
 from declarations.services import declaration_set_status
+from declarations.snapshot import Snapshot
 
 from ..models import Membership, Party
 from ..notifications import notify
@@ -49,11 +50,8 @@ def normalise_name(value: str) -> str:
 
 def default_undertaking(version: DeclarationVersion) -> dict[str, str]:
     """The text of the clause keyed "undertaking" in the version, per language, if there is one."""
-    for section in version.snapshot.get("sections", []):
-        for clause in section.get("clauses", []):
-            if clause.get("key") == "undertaking":
-                return {lang: text.strip() for lang, text in clause.get("text", {}).items() if text.strip()}
-    return {}
+    clause = Snapshot.from_version(version).clause("undertaking")
+    return {lang: text.strip() for lang, text in clause.text.items() if text.strip()} if clause else {}
 
 
 def _lock(signing: Signing) -> Signing:

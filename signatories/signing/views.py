@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.auth_types import AuthenticatedHttpRequest
 from declarations.models import DeclarationVersion
 from declarations.permissions import get_declaration_for, is_secretariat
+from declarations.snapshot import Snapshot
 
 from ..models import Membership
 from . import board_cache, selectors, services
@@ -203,7 +204,7 @@ def _sign_page(
     signing = sp.signing
     declaration = signing.declaration
     version = signing.version
-    languages = list(version.snapshot.get("languages") or declaration.languages)
+    languages = list(Snapshot.from_version(version).languages or declaration.languages)
     lang = _reading_language(request, languages, declaration.source_language)
     current = Signature.objects.filter(signing=signing, party=sp.party, status__in=Signature.LIVE).first()
     designated = sp.signatory_id == request.user.pk
