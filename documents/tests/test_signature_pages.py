@@ -15,14 +15,14 @@ from django.template.loader import render_to_string
 from documents import compose
 from documents.rendering import layout_html, write_document
 
-from .test_textcache import _data
+from .helpers import submission_data
 
 SIGNATORIES = 193
 
 
 @pytest.fixture(scope="module")
 def un_scale() -> Any:
-    data, images = _data(signatories=SIGNATORIES)
+    data, images = submission_data(signatories=SIGNATORIES)
     context = compose.document_context(data, images)
     return layout_html(render_to_string(compose.TEMPLATE, context), base_url=None)
 
