@@ -1,62 +1,31 @@
 """DocumentData → HTML → sealed PDF/A-3b. No database access (benchmarks/pdf.py runs it bare).
 
-`produce_pdf()` is the whole pipeline: template, WeasyPrint (rendering), the PDF/A structure
-self-check (pdfa_check), and the seal (sealing.seal_pdf). A submission whose signatures start on a
-new page reuses its text pages, laid out and drawn once per text (`textcache`).
+`produce_pdf()` is the whole pipeline: template, WeasyPrint (rendering, once, with its public API),
+the PDF/A structure self-check (pdfa_check), and the seal (sealing.seal_pdf).
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
-import json
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any, Final
 
-import weasyprint
-from django.conf import settings
 from django.template.loader import render_to_string
 from PIL import Image, ImageDraw, ImageFont
 
 from declarations.snapshot import Snapshot
 
-from . import textcache
-from .content import LAYOUT_REVISION, DocumentData, PartyEntry
+from .content import DocumentData, PartyEntry
 from .labels import label, labels, language_name, long_date
 from .pdfa_check import pdfa3b_problems
-from .rendering import FONT_DIR, PDF_CSS_PATH, Attachment, font_face_css, layout_html, render_pdf, write_document
+from .rendering import FONT_DIR, Attachment, render_pdf
 from .sealing import PreloadedKeySigner, load_seal_signer, seal_pdf
 
-logger = logging.getLogger(__name__)
-
 TEMPLATE: Final = "documents/pdf/declaration.html"
-# Every template the text part (part="text") is rendered from: their sources are in the text key.
-TEXT_TEMPLATES: Final = (TEMPLATE, "documents/pdf/_style.html", "documents/pdf/_text.html")
-# What `_text.html` (and the document head) may read: `text_context` passes nothing else.
-TEXT_CONTEXT_KEYS: Final = (
-    "lang",
-    "korean_only",
-    "layout",
-    "kind_label",
-    "titles",
-    "version_label",
-    "watermark",
-    "dates",
-    "parties",
-    "party_count",
-    "parties_label",
-    "language_names",
-    "sections",
-    "content_hash",
-    "reference",
-)
-TEXT_LABELS: Final = ("date", "content_hash")
 # Printed 15 mm high: 180 px is 300 dpi. Stored images are up to 1200 by 400.
 PRINT_IMAGE_BOX: Final = (540, 180)
 MAX_TITLE_PARTIES: Final = 30
@@ -295,81 +264,17 @@ def document_html(data: DocumentData, images: Mapping[str, str]) -> str:
     return render_to_string(TEMPLATE, document_context(data, images))
 
 
-def text_context(context: Mapping[str, Any]) -> dict[str, Any]:
-    """The part of a document context the text part (title page + text) is rendered from."""
-    values = {key: context[key] for key in TEXT_CONTEXT_KEYS}
-    values["L"] = {key: context["L"][key] for key in TEXT_LABELS}
-    values["part"] = "text"
-    return values
-
-
-def _json_value(value: object) -> object:
-    if isinstance(value, Cell):
-        return {"language": value.language, "text": value.text}
-    raise TypeError(f"not part of a text key: {type(value).__name__}")
-
-
-@cache
-def _text_sources_digest() -> str:
-    """Template and stylesheet sources of the text part, and the engine's version."""
-    from django.template.loader import get_template
-
-    digest = hashlib.sha256(f"weasyprint {weasyprint.__version__}\n{LAYOUT_REVISION}\n".encode())
-    for name in TEXT_TEMPLATES:
-        origin = get_template(name).origin  # type: ignore[attr-defined]
-        digest.update(Path(origin.name).read_bytes())
-    digest.update(PDF_CSS_PATH.read_bytes())
-    digest.update(font_face_css().encode())
-    return digest.hexdigest()
-
-
-def text_key(values: Mapping[str, Any]) -> str:
-    """SHA-256 of everything the text pages are made from: equal keys, identical text pages."""
-    raw = json.dumps(values, sort_keys=True, default=_json_value, ensure_ascii=False, separators=(",", ":"))
-    digest = hashlib.sha256(_text_sources_digest().encode())
-    digest.update(raw.encode("utf-8"))
-    return digest.hexdigest()
-
-
-def text_cache_enabled() -> bool:
-    return bool(getattr(settings, "ACCORD_PDF_TEXT_CACHE", True))
-
-
-def composed_document(data: DocumentData, context: Mapping[str, Any]) -> weasyprint.Document:
-    """Cached text pages + the signature part laid out now + the cached frame (documents/textcache.py)."""
-    values = text_context(context)
-    key = text_key(values)
-    text = textcache.text_pages(key, lambda: layout_html(render_to_string(TEMPLATE, values), base_url=None))
-    signature_part = layout_html(render_to_string(TEMPLATE, {**context, "part": "signatures"}), base_url=None)
-    total = len(text.pages) + len(signature_part.pages)
-    # The frame reads what the text part reads (so the text key covers it) and nothing drawn in the body.
-    frame_values = {**values, "part": "frame", "placeholders": range(total), "watermark": ""}
-    frame = textcache.frame_pages(
-        key, total, lambda: layout_html(render_to_string(TEMPLATE, frame_values), base_url=None)
-    )
-    return textcache.combine(text, frame, signature_part)
-
-
 def render_document(data: DocumentData, images: Mapping[str, str], *, when: datetime) -> bytes:
-    """The unsealed PDF/A-3b: cached text pages for a submission when possible, else in one pass."""
-    context = document_context(data, images)
+    """The unsealed PDF/A-3b, laid out and written in one pass."""
     title = _joined([t.text for t in _cells(data.title, data.languages) if t.text])
-    options: dict[str, Any] = {
-        "attachments": document_attachments(data, when),
-        "title": title,
-        "lang": data.languages[0],
-        "created": when,
-    }
-    # The signature pages start on a new page unless the undertaking is a clause of the text
-    # (they then follow it on the same page): only then are the text pages a part of their own.
-    if data.kind == "submission" and context["undertaking"] and text_cache_enabled():
-        try:
-            return write_document(
-                composed_document(data, context), add_contents=textcache.add_recorded_contents, **options
-            )
-        except textcache.NotReplayable as exc:
-            logger.warning("text pages not reusable, rendering in one pass: %s", exc)
-    return render_pdf(render_to_string(TEMPLATE, context), base_url=None, **options)
+    return render_pdf(
+        document_html(data, images),
+        base_url=None,
+        attachments=document_attachments(data, when),
+        title=title,
+        lang=data.languages[0],
+        created=when,
+    )
 
 
 def document_attachments(data: DocumentData, when: datetime) -> list[Attachment]:

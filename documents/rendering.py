@@ -1,4 +1,4 @@
-"""HTML → PDF/A-3b rendering for Accord documents (WeasyPrint 70).
+"""HTML → PDF/A-3b rendering for Accord documents (WeasyPrint's public API only).
 
 Pure functions, no database access. Feature code renders a Django template to
 an HTML string and hands it to :func:`render_pdf`; the stylesheet in
@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -302,14 +302,8 @@ def write_document(
     title: str,
     lang: str,
     created: datetime | None = None,
-    add_contents: Callable[[weasyprint.Document, Any], None] | None = None,
 ) -> bytes:
-    """Write a laid-out *document* as PDF/A-3b bytes with embedded associated files.
-
-    See :func:`render_pdf`; *document* may also be a combination of pages of several
-    documents (``Document.copy``), as `documents.textcache` builds, whose pages' further
-    content streams *add_contents* adds to the PDF (pydyf) before it is written.
-    """
+    """Write a laid-out *document* as PDF/A-3b bytes with embedded associated files (see :func:`render_pdf`)."""
     _, stylesheets = _engine_resources()
     fetcher = LocalOnlyURLFetcher(_allowed_roots(None))
     when = created or datetime.now(UTC)
@@ -334,9 +328,6 @@ def write_document(
     document.metadata.modified = None
 
     def finisher(_document: Any, pdf: Any) -> None:
-        # Pages that carry a content stream of their own (documents/textcache.py) add it now.
-        if add_contents is not None:
-            add_contents(_document, pdf)
         # See docstring: keep Info free of entries pyHanko would desynchronise.
         for key in ("Producer", "ModDate"):
             pdf.info.pop(key, None)

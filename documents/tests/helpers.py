@@ -1,20 +1,24 @@
-"""Builders for PDF tests: the manifesto signed through the signing services, pdftotext."""
+"""Builders for PDF tests: the manifesto signed through the signing services, submission data, pdftotext."""
 
 from __future__ import annotations
 
 import io
 import subprocess
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.test import TestCase
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from declarations.demo import DEMO_PARTIES
+from declarations.interchange import content_hash, parse
 from declarations.models import Declaration
+from documents.compose import print_image
+from documents.content import DocumentData, EventEntry, PartyEntry, SignatureEntry
 from signatories.models import Party, Signature, Signing, SigningParty
 from signatories.signing import services as signing_services
 from signatories.signing.images import clean_signature_image
@@ -27,6 +31,7 @@ PRINTED = {
     "occitanie": ("Marie Dupont", "Vice-President", ""),
 }
 SIGNING_PARTIES = ["gyeonggi", "catalonia", "kyoto"]
+MANIFESTO = Path(__file__).resolve().parents[2] / "declarations" / "data" / "deta-trustworthy-ai-manifesto.json"
 DECLINE_REASON = "Our regional assembly has not yet approved the text."
 
 
@@ -70,49 +75,51 @@ def sign_manifesto(declaration: Declaration, *, others_in_person: int = 0, close
         deadline=timezone.now() + timedelta(days=7),
         by=secretariat,
     )
-    for index, key in enumerate(DEMO_PARTIES):
-        name, title, capacity = PRINTED[key]
-        signing_services.signatory_designate(
-            signing_party=_signing_party(signing, key),
-            user=user(f"{key}.signatory"),
-            printed_name=name,
-            printed_title=title,
-            capacity=capacity,
-            by=user(f"{key}.focal"),
-        )
-        if key in SIGNING_PARTIES:
-            signing_services.signature_sign(
+    # Signature images are stored once the signing commits; a test's transaction never does.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        for index, key in enumerate(DEMO_PARTIES):
+            name, title, capacity = PRINTED[key]
+            signing_services.signatory_designate(
                 signing_party=_signing_party(signing, key),
-                content_hash=version.content_hash,
-                typed_name=name,
-                method=Signature.Method.DRAWN,
-                image=clean_signature_image(signature_png(index)),
-                idempotency_key=uuid.uuid4(),
-                ip_address="203.0.113.7",
-                user_agent="pytest",
-                by=user(f"{key}.signatory"),
+                user=user(f"{key}.signatory"),
+                printed_name=name,
+                printed_title=title,
+                capacity=capacity,
+                by=user(f"{key}.focal"),
             )
-        else:
-            signing_services.signature_decline(
-                signing_party=_signing_party(signing, key),
-                content_hash=version.content_hash,
-                reason=DECLINE_REASON,
-                reason_public=True,
-                idempotency_key=uuid.uuid4(),
-                ip_address="203.0.113.8",
-                user_agent="pytest",
-                by=user(f"{key}.signatory"),
+            if key in SIGNING_PARTIES:
+                signing_services.signature_sign(
+                    signing_party=_signing_party(signing, key),
+                    content_hash=version.content_hash,
+                    typed_name=name,
+                    method=Signature.Method.DRAWN,
+                    image=clean_signature_image(signature_png(index)),
+                    idempotency_key=uuid.uuid4(),
+                    ip_address="203.0.113.7",
+                    user_agent="pytest",
+                    by=user(f"{key}.signatory"),
+                )
+            else:
+                signing_services.signature_decline(
+                    signing_party=_signing_party(signing, key),
+                    content_hash=version.content_hash,
+                    reason=DECLINE_REASON,
+                    reason_public=True,
+                    idempotency_key=uuid.uuid4(),
+                    ip_address="203.0.113.8",
+                    user_agent="pytest",
+                    by=user(f"{key}.signatory"),
+                )
+        for party in others:
+            signing_services.signature_record_offline(
+                signing_party=_signing_party(signing, party.key),
+                method=Signature.Method.IN_PERSON,
+                printed_name=f"Envoy of {party.short_name}",
+                printed_title="Minister for Digital Affairs",
+                signed_at=timezone.now() - timedelta(hours=2),
+                scan=None,
+                by=secretariat,
             )
-    for party in others:
-        signing_services.signature_record_offline(
-            signing_party=_signing_party(signing, party.key),
-            method=Signature.Method.IN_PERSON,
-            printed_name=f"Envoy of {party.short_name}",
-            printed_title="Minister for Digital Affairs",
-            signed_at=timezone.now() - timedelta(hours=2),
-            scan=None,
-            by=secretariat,
-        )
     if close:
         signing_services.signing_close(signing=signing, by=secretariat)
     signing.refresh_from_db()
@@ -175,3 +182,41 @@ def issued_draft(version: Any, *, languages: tuple[str, ...] = ("en",)) -> Any:
     document.file.save(f"{document.sha256}.pdf", ContentFile(pdf), save=False)
     document.save()
     return document
+
+
+def submission_data(
+    signatories: int = 6, *, undertaking: dict[str, str] | None = None
+) -> tuple[DocumentData, dict[str, str]]:
+    """The manifesto (en + ko side by side) signed by *signatories* synthetic parties, without a database."""
+    snapshot = parse(MANIFESTO.read_bytes())
+    now = datetime(2024, 9, 30, 9, 0, tzinfo=UTC)
+    signatures, events, images = [], [], {}
+    for index in range(signatories):
+        party = PartyEntry(f"party-{index}", {"en": f"Party {index + 1}", "ko": f"당사자 {index + 1}"}, "")
+        name = f"signatures/{index:04d}.png"
+        images[name] = print_image(signature_png(index))
+        at = now + timedelta(minutes=index)
+        signatures.append(
+            SignatureEntry(party, f"Signatory {index + 1} 서명인", "Minister · 장관", "", "drawn", at, image_name=name)
+        )
+        events.append(EventEntry(index + 1, "signed", at, "someone", party, 1, "", "drawn", "0" * 64, "f" * 64))
+    data = DocumentData(
+        kind="submission",
+        slug="deta-trustworthy-ai-manifesto",
+        snapshot=snapshot,
+        version_number=1,
+        version_label="Final 30/09/2024",
+        published_at=now - timedelta(days=30),
+        content_hash=content_hash(snapshot),
+        is_final=True,
+        languages=["en", "ko"],
+        layout="side-by-side",
+        verify_url="https://accord.example/verify/",
+        parties=[s.party for s in signatures],
+        signatures=signatures,
+        undertaking=undertaking if undertaking is not None else {"en": "We sign.", "ko": "서명합니다."},
+        events=events,
+        signing_opened_at=now - timedelta(days=1),
+        signing_closed_at=now + timedelta(days=1),
+    )
+    return data, images

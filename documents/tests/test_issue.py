@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 import pytest
+from django.test import TestCase
 
 from declarations.models import ClauseText, Declaration
 from declarations.services import version_publish
@@ -136,17 +137,18 @@ def test_superseded_signatures_are_never_printed(demo: Declaration) -> None:
     version = version_publish(declaration=demo, label="Final 30/09/2024", by=user("secretariat"))
     signing.refresh_from_db()
     signing_services.signing_reopen(signing=signing, version=version, by=user("secretariat"))
-    signing_services.signature_sign(
-        signing_party=_signing_party(signing, "catalonia"),
-        content_hash=version.content_hash,
-        typed_name=PRINTED["catalonia"][0],
-        method="uploaded",
-        image=clean_signature_image(signature_png(3)),
-        idempotency_key=uuid.uuid4(),
-        ip_address=None,
-        user_agent="pytest",
-        by=user("catalonia.signatory"),
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the image is stored on commit
+        signing_services.signature_sign(
+            signing_party=_signing_party(signing, "catalonia"),
+            content_hash=version.content_hash,
+            typed_name=PRINTED["catalonia"][0],
+            method="uploaded",
+            image=clean_signature_image(signature_png(3)),
+            idempotency_key=uuid.uuid4(),
+            ip_address=None,
+            user_agent="pytest",
+            by=user("catalonia.signatory"),
+        )
     signing_services.signing_close(signing=signing, by=user("secretariat"))
     data = document_data(version=version, kind=Kind.SUBMISSION, languages=["en"], layout=Layout.SINGLE)
     assert [(s.party.key, s.method) for s in data.signatures] == [("catalonia", "uploaded")]

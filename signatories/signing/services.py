@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -75,6 +75,26 @@ def _check_turn(signing: Signing, signing_party: SigningParty) -> None:
     if waiting.exists():
         names = ", ".join(sp.party.short_name for sp in waiting.select_related("party"))
         raise SigningError(_("Parties sign in order: waiting for %(names)s.") % {"names": names})
+
+
+def _store_after_commit(signature: Signature, field: str, content: File[bytes], filename: str) -> None:
+    """Name the file on the (unsaved) row now; write it to storage only once the row is committed.
+
+    A signing that rolls back (a lost race, a failed audit append) must leave no signature image
+    or scan behind: it is personal data without a record. The name comes from the field's
+    `upload_to` (random), so it is known before the file exists.
+    """
+    file = getattr(signature, field)
+    name = file.field.generate_filename(signature, filename)
+    file.name = name
+    storage, max_length = file.storage, file.field.max_length
+
+    def write() -> None:
+        saved = storage.save(name, content, max_length=max_length)
+        if saved != name:  # the storage picked another name: the row follows it
+            Signature.objects.filter(pk=signature.pk).update(**{field: saved})
+
+    transaction.on_commit(write)
 
 
 def _signing_url(declaration: Declaration, party: Party | None = None) -> str:
@@ -309,7 +329,7 @@ def signature_sign(
             user_agent=user_agent[:500],
             idempotency_key=idempotency_key,
         )
-        signature.image.save("signature.png", image, save=False)
+        _store_after_commit(signature, "image", image, "signature.png")
         signature.save()
         audit_append(
             declaration=signing.declaration,
@@ -453,7 +473,7 @@ def signature_record_offline(
             scan_sha256=scan.sha256 if scan else "",
         )
         if scan is not None:
-            signature.scan.save(scan.file.name or "scan", scan.file, save=False)
+            _store_after_commit(signature, "scan", scan.file, scan.file.name or "scan")
         signature.save()
         audit_append(
             declaration=signing.declaration,

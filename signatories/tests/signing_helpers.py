@@ -5,10 +5,13 @@ from __future__ import annotations
 import base64
 import io
 import uuid
+from contextlib import AbstractContextManager
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.test import TestCase
 from django.utils import timezone
 from PIL import Image
 
@@ -25,6 +28,11 @@ PRINTED = {
     "kyoto": ("Sato Yuki", "Vice-Governor", "for Kyoto Prefecture"),
     "occitanie": ("Marie Dupont", "Vice-President", ""),
 }
+
+
+def committed() -> AbstractContextManager[list[Any]]:
+    """Run what a service queued for after its commit (files, mail): a test's transaction never commits."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def user(username: str):  # type: ignore[no-untyped-def]
@@ -77,17 +85,18 @@ def designate(signing: Signing, key: str) -> SigningParty:
 
 def sign(signing: Signing, key: str, *, content_hash: str | None = None, token: uuid.UUID | None = None) -> Signature:
     signing.refresh_from_db()
-    return services.signature_sign(
-        signing_party=signing_party(signing, key),
-        content_hash=content_hash or signing.version.content_hash,
-        typed_name=PRINTED[key][0],
-        method=Signature.Method.DRAWN,
-        image=clean_signature_image(png_bytes()),
-        idempotency_key=token or uuid.uuid4(),
-        ip_address="203.0.113.7",
-        user_agent="pytest",
-        by=user(f"{key}.signatory"),
-    )
+    with committed():
+        return services.signature_sign(
+            signing_party=signing_party(signing, key),
+            content_hash=content_hash or signing.version.content_hash,
+            typed_name=PRINTED[key][0],
+            method=Signature.Method.DRAWN,
+            image=clean_signature_image(png_bytes()),
+            idempotency_key=token or uuid.uuid4(),
+            ip_address="203.0.113.7",
+            user_agent="pytest",
+            by=user(f"{key}.signatory"),
+        )
 
 
 def decline(signing: Signing, key: str, reason: str = "Our parliament has not approved it.", *, public: bool = False):  # type: ignore[no-untyped-def]
@@ -108,16 +117,17 @@ def record_paper(signing: Signing, key: str) -> Signature:
     from signatories.signing.images import Scan
 
     name, title, capacity = PRINTED[key]
-    return services.signature_record_offline(
-        signing_party=signing_party(signing, key),
-        method=Signature.Method.PAPER,
-        printed_name=name,
-        printed_title=title,
-        capacity=capacity,
-        signed_at=timezone.now() - timedelta(hours=1),
-        scan=Scan(ContentFile(b"%PDF-1.4\n%%EOF\n", name="scan.pdf"), "0" * 64),
-        by=user("secretariat"),
-    )
+    with committed():
+        return services.signature_record_offline(
+            signing_party=signing_party(signing, key),
+            method=Signature.Method.PAPER,
+            printed_name=name,
+            printed_title=title,
+            capacity=capacity,
+            signed_at=timezone.now() - timedelta(hours=1),
+            scan=Scan(ContentFile(b"%PDF-1.4\n%%EOF\n", name="scan.pdf"), "0" * 64),
+            by=user("secretariat"),
+        )
 
 
 def correct_clause(declaration: Declaration, key: str, text: str, language: str = "en") -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from declarations.models import Declaration
 from signatories.models import Signature, SigningEvent
 
-from .signing_helpers import open_signing, png_bytes
+from .signing_helpers import committed, open_signing, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,8 @@ def test_board_shows_the_method_as_paper(user_client, demo: Declaration) -> None
 def test_scan_is_for_the_secretariat_and_the_party(user_client, demo: Declaration) -> None:  # type: ignore[no-untyped-def]
     """The scan downloads for the secretariat and Kyoto's members; other parties 403, outsiders 404."""
     open_signing(demo)
-    _post(user_client("secretariat"), demo)
+    with committed():  # the scan is written once the record commits
+        _post(user_client("secretariat"), demo)
     url = f"/d/{demo.slug}/signing/signatures/{Signature.objects.get().pk}/scan/"
     assert user_client("secretariat").get(url).status_code == 200
     assert user_client("kyoto.reviewer").get(url).status_code == 200

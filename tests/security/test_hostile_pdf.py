@@ -72,19 +72,20 @@ def test_submission_pdf_prints_hostile_text_literally(demo: Declaration, seal: A
     )
     signing.refresh_from_db()
     from signatories.signing.images import clean_signature_image
-    from signatories.tests.signing_helpers import png_bytes
+    from signatories.tests.signing_helpers import committed, png_bytes
 
-    signing_services.signature_sign(
-        signing_party=signing_party(signing, "gyeonggi"),
-        content_hash=signing.version.content_hash,
-        typed_name=name,
-        method="drawn",
-        image=clean_signature_image(png_bytes()),
-        idempotency_key=uuid.uuid4(),
-        ip_address=None,
-        user_agent="pytest",
-        by=user("gyeonggi.signatory"),
-    )
+    with committed():  # the image is stored once the signing commits
+        signing_services.signature_sign(
+            signing_party=signing_party(signing, "gyeonggi"),
+            content_hash=signing.version.content_hash,
+            typed_name=name,
+            method="drawn",
+            image=clean_signature_image(png_bytes()),
+            idempotency_key=uuid.uuid4(),
+            ip_address=None,
+            user_agent="pytest",
+            by=user("gyeonggi.signatory"),
+        )
     for key, reason, public in (("catalonia", corpus.SCRIPT.text + " 거부", True), ("kyoto", PRIVATE_REASON, False)):
         signing_services.signature_decline(
             signing_party=signing_party(signing, key),
