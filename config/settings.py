@@ -1,6 +1,7 @@
 """Accord settings: one module, everything that varies comes from the environment."""
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -48,7 +49,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with a site that lets in active superusers only (config/admin_site.py).
+    "config.apps.AccordAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,6 +83,13 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+
+# The Django admin (superusers only) is mounted only when enabled: on by default with DEBUG (`make run`)
+# and in tests, off in production unless ADMIN_ENABLED=1, and then at ADMIN_URL (docs/security.md).
+ADMIN_ENABLED = env_bool("ADMIN_ENABLED", DEBUG or TESTING)
+ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
+if not re.fullmatch(r"[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/", ADMIN_URL):
+    raise ImproperlyConfigured("ADMIN_URL must be a path like 'admin/' or 'ops/back-office-7f3a/'.")
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

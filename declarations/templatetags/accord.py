@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language_info
 
 from signatories.models import pick_language
@@ -49,3 +50,12 @@ def lang_dir(code: str) -> str:
 @register.filter
 def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
     return (mapping or {}).get(key)
+
+
+@register.simple_tag
+def back_office_url() -> str:
+    """The admin's index, or "" when the admin is not mounted (ADMIN_ENABLED off)."""
+    try:
+        return reverse("admin:index")
+    except NoReverseMatch:
+        return ""
