@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before any middleware or view reads it (UPLOAD_MAX_BYTES).
+    "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -284,6 +286,11 @@ SECURE_CSP = {
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Sizes checked before anything is read (issue 18): a request body (the largest upload is a 20 MB PDF
+# for /verify/), an interchange file for import_declaration, an archive for import_archive.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 25) * 1024 * 1024
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 50) * 1024 * 1024
+ARCHIVE_MAX_BYTES = env_int("ARCHIVE_MAX_MB", 4096) * 1024 * 1024
 
 # The secretariat's sealing certificate for exported PDFs (see docs/pdf.md).
 ACCORD_SEAL_KEY_FILE = env_str("ACCORD_SEAL_KEY_FILE", str(VAR_DIR / "seal" / "seal-key.pem"))
