@@ -7,9 +7,7 @@ refused NUL is handed back, and how direction controls kept in long texts are sh
 
 from __future__ import annotations
 
-import functools
 import re
-import sys
 import unicodedata
 from typing import Any
 
@@ -84,9 +82,9 @@ def one_line(value: str) -> str:
 
 def show_controls(text: str) -> str:
     """Text for display: each direction control becomes a visible marker that reorders nothing."""
-    if not any(c in BIDI_CONTROLS for c in text):
+    if not _BIDI_RE.search(text):
         return text
-    return "".join(f"⟨{_ABBREVIATIONS[c]}⟩" if c in BIDI_CONTROLS else c for c in text)
+    return _BIDI_RE.sub(lambda match: f"⟨{_ABBREVIATIONS[match.group()]}⟩", text)
 
 
 _ABBREVIATIONS = {
@@ -105,20 +103,21 @@ _ABBREVIATIONS = {
 }
 
 
-@functools.cache
-def _hidden_format_re() -> re.Pattern[str]:
-    # Built once from the Unicode database of this Python (~0.2 s); a regex scans a UN-scale text fast.
-    ranges = [
-        re.escape(chr(c))
-        for c in range(sys.maxunicode + 1)
-        if unicodedata.category(chr(c)) == "Cf" and chr(c) not in SCRIPT_FORMAT_CHARACTERS
-    ]
-    return re.compile(f"[{''.join(ranges)}]")
+# Every format character (Cf) of Unicode 15.1 except SCRIPT_FORMAT_CHARACTERS, as ranges (building the class
+# from unicodedata takes ~0.5 s; tests/security/test_bidi.py checks it against this Python's database).
+HIDDEN_FORMAT_RE = re.compile(
+    "[\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b\u200e-\u200f\u202a-\u202e"
+    "\u2061-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001]"
+)
+_BIDI_RE = re.compile(f"[{''.join(sorted(BIDI_CONTROLS))}]")
 
 
 def hidden_format_characters(text: str) -> list[str]:
     """Invisible format characters in `text` that no script needs (Cf but ZWJ, ZWNJ…), each once, described."""
-    return [_describe(c) for c in sorted(set(_hidden_format_re().findall(text)))]
+    if not HIDDEN_FORMAT_RE.search(text):
+        return []
+    return [_describe(c) for c in sorted(set(HIDDEN_FORMAT_RE.findall(text)))]
 
 
 class _VisibleNulField(forms.CharField):

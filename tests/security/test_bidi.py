@@ -145,3 +145,20 @@ def test_secretariat_is_warned_about_invisible_format_characters(demo: Declarati
     assert "U+200B ZERO WIDTH SPACE" in form
     _set_clause(demo, corpus.EMOJI.text)
     assert "Invisible format characters" not in user_client("secretariat").get(f"/d/{demo.slug}/").content.decode()
+
+
+def test_the_hidden_character_class_is_this_pythons_unicode() -> None:
+    """HIDDEN_FORMAT_RE holds every Cf character but those scripts need, per this Python's Unicode database."""
+    import sys
+    import unicodedata
+
+    from config.text import HIDDEN_FORMAT_RE, SCRIPT_FORMAT_CHARACTERS
+
+    expected = {
+        chr(c)
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c)) == "Cf" and chr(c) not in SCRIPT_FORMAT_CHARACTERS
+    }
+    matched = {chr(c) for c in range(sys.maxunicode + 1) if HIDDEN_FORMAT_RE.fullmatch(chr(c))}
+    assert matched == expected
+    assert matched >= BIDI_CONTROLS
