@@ -94,7 +94,7 @@ def test_comments_and_decisions_show_markers_on_pages_and_in_e_mail(
     assert "⟨RLO⟩evil⟨PDF⟩" in detail.content.decode() and _no_controls(detail.content.decode())
     assert mail.outbox
     for message in mail.outbox:
-        assert _no_controls(str(message.subject)) and _no_controls(message.body)
+        assert _no_controls(str(message.subject)) and _no_controls(str(message.body))
     assert any(SHOWN in m.body for m in mail.outbox)
 
 
