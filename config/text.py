@@ -140,6 +140,12 @@ class LineField(_VisibleNulField):
 
     text_validator = staticmethod(validate_single_line)
 
+    def prepare_value(self, value: Any) -> Any:
+        # A refused direction control handed back as it is would reorder the input box itself ("evil"
+        # shown as "live" next to the error): the user sees the marker instead, and removes it.
+        value = super().prepare_value(value)
+        return show_controls(value) if isinstance(value, str) else value
+
 
 class TextField(_VisibleNulField):
     """A text of several lines (a Textarea unless told otherwise); direction controls are kept."""

@@ -119,12 +119,17 @@ def test_forms_refuse_line_breaks_in_headings_and_labels(demo: Declaration, user
     for value in ("Heading\nline two", "Heading \u202eevil"):
         response = client.post(f"/d/{demo.slug}/sections/add/", {"text_en": value})
         assert response.status_code == 400
+        assert "\u202e" not in response.content.decode()  # handed back with a marker: the box shows it as typed
         assert "one line" in response.content.decode() or "Direction control" in response.content.decode()
         response = client.post(f"/d/{demo.slug}/versions/publish/", {"label": value, "note": "fine\nnote"})
         assert response.status_code in (200, 400)
         assert "one line" in response.content.decode() or "Direction control" in response.content.decode()
     assert db_state() == before
     assert not Section.objects.filter(heading__en__startswith="Heading").exists()
+    assert (
+        'value="Heading ⟨RLO⟩evil"'
+        in client.post(f"/d/{demo.slug}/sections/add/", {"text_en": "Heading \u202eevil"}).content.decode()
+    )
 
 
 def test_services_refuse_what_forms_refuse(demo: Declaration) -> None:
