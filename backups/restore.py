@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -17,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, models, transaction
 
+from config.text import single_line_problem
 from declarations.interchange import content_hash
 from declarations.models import Declaration, DeclarationGroupObjectPermission, DeclarationUserObjectPermission
 from signatories.models import Membership, Party
@@ -39,6 +41,7 @@ class RestoreResult:
 
 def import_archive(path: Path | str) -> RestoreResult:
     """Verify the archive, then restore its declaration; on any error nothing stays written."""
+    _check_sizes(Path(path))
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -55,6 +58,33 @@ def import_archive(path: Path | str) -> RestoreResult:
         except BaseException:
             _remove(written)
             raise
+
+
+def _check_sizes(path: Path) -> None:
+    """Issue 18: refuse an archive by its size and by the sizes its members declare, before reading them.
+
+    zipfile never returns more than a member's declared size, so the declared sizes bound what is read.
+    """
+    limit = settings.ARCHIVE_MAX_BYTES
+    hint = f"archives may have at most {limit:,} bytes (ARCHIVE_MAX_MB={limit // (1024 * 1024)})"
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ArchiveError(f"Cannot read '{path}': {exc.strerror}.") from exc
+    if size > limit:
+        raise ArchiveError(f"'{path}' is {size:,} bytes; {hint}. Nothing was imported.")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            declared = [(info.filename, info.file_size) for info in zf.infolist()]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ArchiveError(f"Cannot read '{path}' as a zip archive: {exc}.") from exc
+    for name, member_size in declared:
+        if member_size > limit:
+            raise ArchiveError(
+                f"Archive member '{name}' unpacks to {member_size:,} bytes; {hint}. Nothing was imported."
+            )
+    if sum(s for _n, s in declared) > 4 * limit:
+        raise ArchiveError(f"The archive unpacks to more than {4 * limit:,} bytes; {hint}. Nothing was imported.")
 
 
 def _remove(names: list[str]) -> None:
@@ -95,7 +125,41 @@ def _decode(model: type[models.Model], row: dict[str, Any], maps: Maps, files: d
             values[attname] = raw
         else:
             values[attname] = f.to_python(raw)
+    _check_single_line(model, values)
     return values
+
+
+# One-line values kept as JSON maps of language → text (CharFields are one line by their type).
+ONE_LINE_MAPS = {
+    ("declarations", "declaration", "title"),
+    ("declarations", "section", "heading"),
+    ("signatories", "party", "name"),
+}
+
+
+def _check_single_line(model: type[models.Model], values: dict[str, Any]) -> None:
+    """Issue 18: an archive is an entry point like a form; its one-line values obey the same rule.
+
+    History rows are records of what was, and published snapshots are covered by their hashes: both
+    are restored as they are.
+    """
+    if hasattr(model, "instance_type"):  # a django-simple-history model
+        return
+    meta = model._meta
+    for f in meta.concrete_fields:
+        value = values.get(f.attname)
+        if isinstance(f, models.CharField) and isinstance(value, str):
+            texts = [value]
+        elif (meta.app_label, meta.model_name, f.name) in ONE_LINE_MAPS and isinstance(value, dict):
+            texts = [v for v in value.values() if isinstance(v, str)]
+        else:
+            continue
+        for text in texts:
+            if problem := single_line_problem(text):
+                raise ArchiveError(
+                    f"{meta.label_lower}.{f.name} holds a value that is not one line of text: {problem[1]} "
+                    "Nothing was imported."
+                )
 
 
 def _insert(model: type[models.Model], objs: list[models.Model]) -> list[models.Model]:

@@ -1,6 +1,7 @@
 """Accord settings: one module, everything that varies comes from the environment."""
 
 import os
+import re
 import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -66,7 +67,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [f"{_site.scheme}://{_site.netloc}"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with a site that lets in active superusers only (config/admin_site.py).
+    "config.apps.AccordAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,6 +88,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: one log line per request (status, duration, request id), errors included.
     "config.logging.RequestLogMiddleware",
+    # Then an oversized body is refused before any other middleware or view reads it (UPLOAD_MAX_BYTES).
+    "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,6 +113,13 @@ if not (DEBUG or TESTING):
     )
 
 ROOT_URLCONF = "config.urls"
+
+# The Django admin (superusers only) is mounted only when enabled: on by default with DEBUG (`make run`)
+# and in tests, off in production unless ADMIN_ENABLED=1, and then at ADMIN_URL (docs/security.md).
+ADMIN_ENABLED = env_bool("ADMIN_ENABLED", DEBUG or TESTING)
+ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
+if not re.fullmatch(r"[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/", ADMIN_URL):
+    raise ImproperlyConfigured("ADMIN_URL must be a path like 'admin/' or 'ops/back-office-7f3a/'.")
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -315,6 +326,11 @@ SECURE_CSP = {
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Sizes checked before anything is read (issue 18): a request body (the largest upload is a 20 MB PDF
+# for /verify/), an interchange file for import_declaration, an archive for import_archive.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 25) * 1024 * 1024
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 50) * 1024 * 1024
+ARCHIVE_MAX_BYTES = env_int("ARCHIVE_MAX_MB", 4096) * 1024 * 1024
 
 # The secretariat's sealing certificate for exported PDFs (see docs/pdf.md).
 ACCORD_SEAL_KEY_FILE = env_str("ACCORD_SEAL_KEY_FILE", str(VAR_DIR / "seal" / "seal-key.pem"))

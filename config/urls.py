@@ -7,7 +7,6 @@ from config.views import healthz
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
-    path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("declarations.urls")),
@@ -15,5 +14,8 @@ urlpatterns = [
     path("", include("signatories.urls")),
     path("", include("documents.urls")),
 ]
+# Read at import: tests that change ADMIN_ENABLED or ADMIN_URL reload this module (tests/test_admin_site.py).
+if settings.ADMIN_ENABLED:
+    urlpatterns.insert(1, path(settings.ADMIN_URL, admin.site.urls))
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.text import TextField
 from declarations.models import Clause, Declaration, DeclarationParty, DeclarationVersion, Section
 from declarations.selectors import document
 from declarations.templatetags.accord import lang_name
@@ -40,7 +41,7 @@ class RoundForm(forms.Form):
     parties = forms.ModelMultipleChoiceField(
         queryset=Party.objects.none(), label=_("Invited parties"), widget=forms.CheckboxSelectMultiple
     )
-    instructions = forms.CharField(label=_("Instructions to the parties"), widget=forms.Textarea, required=False)
+    instructions = TextField(label=_("Instructions to the parties"), widget=forms.Textarea, required=False)
 
     def __init__(self, *args: Any, declaration: Declaration, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -104,8 +105,8 @@ class CommentForm(forms.Form):
     target = forms.ChoiceField(label=_("About"))
     kind = forms.ChoiceField(label=_("Type"), choices=Comment.Kind.choices, initial=Comment.Kind.GENERAL)
     language = forms.ChoiceField(label=_("Language of the comment"))
-    text = forms.CharField(label=_("Comment or explanation"), widget=forms.Textarea, required=False)
-    proposed_text = forms.CharField(
+    text = TextField(label=_("Comment or explanation"), widget=forms.Textarea, required=False)
+    proposed_text = TextField(
         label=_("Proposed text (replaces the whole clause in this language)"),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
@@ -138,11 +139,9 @@ class DispositionForm(forms.Form):
     disposition = forms.ChoiceField(
         label=_("Disposition"), choices=Comment.Disposition.choices, widget=forms.RadioSelect
     )
-    reason = forms.CharField(
-        label=_("Reason (the commenting party reads it)"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = TextField(label=_("Reason (the commenting party reads it)"), widget=forms.Textarea(attrs={"rows": 3}))
     apply = forms.BooleanField(label=_("Apply the proposed text to the clause now"), required=False, initial=True)
-    text = forms.CharField(
+    text = TextField(
         label=_("Text to apply when accepting with modification"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
@@ -151,14 +150,12 @@ class DispositionForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for closing early"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+    reason = TextField(label=_("Reason for closing early"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = TextField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}))

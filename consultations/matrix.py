@@ -19,6 +19,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from config.text import show_controls
 from signatories.models import Party
 
 from .models import Comment, CommentRound
@@ -187,8 +188,11 @@ _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 def _cell_text(value: str) -> tuple[str, bool]:
-    """The text as openpyxl stores it (cut at 32,767 characters, checked), XML-escaped, and whether it is a formula."""
-    value = value[:32767]
+    """The text as openpyxl stores it (cut at 32,767 characters, checked), XML-escaped, and whether it is a formula.
+
+    Direction controls are shown as markers (issue 18): Excel would reorder the text around them.
+    """
+    value = show_controls(value)[:32767]
     if ILLEGAL_CHARACTERS_RE.search(value):
         raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
     if _NOT_XML.search(value):

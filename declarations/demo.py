@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from signatories.models import Membership, Party
@@ -75,27 +74,6 @@ def _user(username: str, *, first: str, last: str, create: bool):  # type: ignor
     return user
 
 
-BACK_OFFICE_PERMISSIONS = [
-    ("signatories", "party", ["view", "add", "change"]),
-    ("signatories", "membership", ["view", "add", "change", "delete"]),
-    ("auth", "user", ["view", "add", "change"]),
-    ("declarations", "declaration", ["view"]),
-    ("declarations", "declarationparty", ["view"]),
-    ("declarations", "declarationversion", ["view"]),
-]
-
-
-def back_office_group() -> Group:
-    """Model-level rights for the secretariat's back office (the Django admin)."""
-    group, _ = Group.objects.get_or_create(name="Secretariat back office")
-    for app_label, model, actions in BACK_OFFICE_PERMISSIONS:
-        for action in actions:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-            )
-    return group
-
-
 @transaction.atomic
 def seed_demo(*, create_users: bool) -> Declaration:
     """Load the DETA data and demo users; running it again changes nothing."""
@@ -113,9 +91,8 @@ def seed_demo(*, create_users: bool) -> Declaration:
 
     secretariat = _user("secretariat", first="DETA", last="Secretariat", create=create_users)
     if secretariat is not None:
-        secretariat.is_staff = True
-        secretariat.save(update_fields=["is_staff"])
-        secretariat.groups.add(back_office_group())
+        # No global permission and no admin: the secretariat works through the per-declaration loader
+        # (decision 53). Rights come only from declaration_grant_secretariat.
         declaration_grant_secretariat(declaration=declaration, user=secretariat, by=None)
     for key in DEMO_PARTIES:
         party = parties[key]

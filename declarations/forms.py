@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.text import LineField, TextField
+
 from .models import Declaration
 from .templatetags.accord import lang_name
 
@@ -16,9 +18,9 @@ REASON_HELP = _("Optional. Kept in the clause's history, e.g. “Typo reported b
 class ClauseTextForm(forms.Form):
     """One language of one clause, carrying the revision the editor started from."""
 
-    text = forms.CharField(label=_("Text"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 8}))
+    text = TextField(label=_("Text"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 8}))
     base_revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=100, help_text=REASON_HELP)
+    reason = LineField(label=_("Reason for the change"), required=False, max_length=100, help_text=REASON_HELP)
 
 
 class _PerLanguageForm(forms.Form):
@@ -36,13 +38,14 @@ class _PerLanguageForm(forms.Form):
                 if self.multiline
                 else forms.TextInput(attrs={"lang": code})
             )
-            self.fields[f"text_{code}"] = forms.CharField(
+            field = TextField if self.multiline else LineField
+            self.fields[f"text_{code}"] = field(
                 label=f"{self.field_label} ({lang_name(code)})",
                 required=code == declaration.source_language,
                 strip=False,
                 widget=widget,
             )
-        self.fields["reason"] = forms.CharField(
+        self.fields["reason"] = LineField(
             label=_("Reason for the change"), required=False, max_length=100, help_text=REASON_HELP
         )
 
@@ -71,13 +74,13 @@ class SectionForm(_PerLanguageForm):
 class PublishForm(forms.Form):
     """Label and note of a new named version."""
 
-    label = forms.CharField(
+    label = LineField(
         label=_("Label"), max_length=200, help_text=_("How people will refer to it, e.g. “Revised draft”.")
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    note = TextField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class ReasonForm(forms.Form):
     """Just an optional reason (delete, restore, move, confirm)."""
 
-    reason = forms.CharField(required=False, max_length=100)
+    reason = LineField(required=False, max_length=100)

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from config.text import single_line_problem
+
 from .snapshot import Snapshot
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -48,7 +50,16 @@ def _check_text(text: str, path: str) -> None:
         raise InterchangeError(path, "must be valid Unicode text (it contains a lone surrogate)") from None
 
 
-def _require_str_map(value: object, path: str, languages: list[str], *, required: list[str]) -> dict[str, str]:
+def _check_line(text: str, path: str) -> None:
+    # Issue 18: a title with a line break made opening a round answer 500 (an e-mail header), and a
+    # direction control in a title or heading reorders what a reader sees.
+    if problem := single_line_problem(text):
+        raise InterchangeError(path, str(problem[1]).rstrip("."))
+
+
+def _require_str_map(
+    value: object, path: str, languages: list[str], *, required: list[str], one_line: bool = False
+) -> dict[str, str]:
     if not isinstance(value, dict):
         raise InterchangeError(path, "must be an object mapping language codes to text")
     for lang, text in value.items():
@@ -57,6 +68,8 @@ def _require_str_map(value: object, path: str, languages: list[str], *, required
         if not isinstance(text, str):
             raise InterchangeError(f"{path}.{lang}", "must be a string")
         _check_text(text, f"{path}.{lang}")
+        if one_line:
+            _check_line(text, f"{path}.{lang}")
     for lang in required:
         if not str(value.get(lang, "")).strip():
             raise InterchangeError(f"{path}.{lang}", "is required (source language)")
@@ -87,7 +100,7 @@ def validate(data: object) -> SnapshotData:
         raise InterchangeError("format", f"must be '{FORMAT}'")
     if "slug" in data and (not isinstance(data["slug"], str) or not KEY_RE.match(data["slug"])):
         raise InterchangeError("slug", "must be lowercase letters, digits and hyphens")
-    _require_str_map(data.get("title"), "title", languages, required=[source])
+    _require_str_map(data.get("title"), "title", languages, required=[source], one_line=True)
     versions = data.get("versions", [])
     if not isinstance(versions, list) or not all(isinstance(v, dict) for v in versions):
         raise InterchangeError("versions", "must be a list of objects")
@@ -98,6 +111,7 @@ def validate(data: object) -> SnapshotData:
             if not isinstance(value, str):
                 raise InterchangeError(f"versions[{i}].{name}", "must be a string")
             _check_text(value, f"versions[{i}].{name}")
+            _check_line(value, f"versions[{i}].{name}")
     sections = data.get("sections")
     if not isinstance(sections, list) or not sections:
         raise InterchangeError("sections", "must be a non-empty list")
@@ -116,7 +130,7 @@ def validate(data: object) -> SnapshotData:
         if key in seen_sections:
             raise InterchangeError(f"{path}.key", f"'{key}' is used by another section")
         seen_sections.add(key)
-        _require_str_map(section.get("heading", {}), f"{path}.heading", languages, required=[])
+        _require_str_map(section.get("heading", {}), f"{path}.heading", languages, required=[], one_line=True)
         clauses = section.get("clauses")
         if not isinstance(clauses, list):
             raise InterchangeError(f"{path}.clauses", "must be a list")

@@ -290,7 +290,7 @@ class _UserHoles:
     is_anonymous = False
 
     def __init__(self, user: Any) -> None:
-        self.is_staff = bool(user.is_staff)
+        self.is_superuser = bool(user.is_superuser)
         self.username = NAME_HOLE
 
     def get_full_name(self) -> str:
@@ -307,7 +307,7 @@ def render_shell(request: HttpRequest, template: str, context: dict[str, Any], *
     user = request.user
     if not user.is_authenticated or len(get_messages(request)):
         return render_to_string(template, context, request=request)
-    digest = hashlib.sha256(repr((template, get_language(), user.is_staff, *key_parts)).encode()).hexdigest()
+    digest = hashlib.sha256(repr((template, get_language(), user.is_superuser, *key_parts)).encode()).hexdigest()
     key = f"declarations:shell:{digest}"
     local = caches["pages"]
     shell: str | None = local.get(key)

@@ -12,6 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from simple_history.utils import bulk_create_with_history
 
 from config.auth_types import User
+from config.text import single_line_problem
 from signatories.models import Party
 
 from .interchange import SnapshotData, content_hash, default_slug, validate
@@ -136,6 +137,8 @@ def version_publish(*, declaration: Declaration, label: str, note: str = "", by:
     # database error on PostgreSQL, and the note had no limit at all).
     if "\x00" in label or "\x00" in note:
         raise DeclarationError(_("The label or note contains a NUL character."))
+    if problem := single_line_problem(label):
+        raise DeclarationError(problem[1])
     if len(label) > MAX_LABEL_LENGTH:
         raise DeclarationError(_("A version label may have at most %(n)d characters.") % {"n": MAX_LABEL_LENGTH})
     if len(note) > MAX_TEXT_LENGTH:
@@ -199,7 +202,10 @@ def _clean_heading(text: str) -> str:
     # Security review: headings used to be cut at 500 characters without a word; refuse instead.
     if "\x00" in text:
         raise DeclarationError(_("The heading contains a NUL character."))
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    # Issue 18: a heading is one line (a line break in a title once made every round e-mail fail).
+    text = text.strip()
+    if problem := single_line_problem(text):
+        raise DeclarationError(problem[1])
     if len(text) > MAX_HEADING_LENGTH:
         raise DeclarationError(_("A heading may have at most %(n)d characters.") % {"n": MAX_HEADING_LENGTH})
     return text

@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.text import LineField
 from declarations.models import DeclarationVersion
 from declarations.templatetags.accord import lang_name
 
@@ -45,7 +46,7 @@ class VerifyForm(forms.Form):
     """Either a PDF file or its SHA-256."""
 
     file = forms.FileField(label=_("The PDF file"), required=False)
-    sha256 = forms.CharField(label=_("Or its SHA-256"), required=False, max_length=80, strip=True)
+    sha256 = LineField(label=_("Or its SHA-256"), required=False, max_length=80)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")

@@ -32,6 +32,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from weasyprint.text.fonts import FontConfiguration
 
+from config.text import show_controls
+
 __all__ = [
     "FONT_DIR",
     "PDF_CSS_PATH",
@@ -177,7 +179,9 @@ def keep_korean_words(text: str) -> SafeString:
 
     # Whitespace between tokens cannot contain HTML metacharacters, so
     # escaping token by token is equivalent to escaping the whole string.
-    return mark_safe(_TOKEN_RE.sub(join, str(text)))  # noqa: S308 - escaped above
+    # Direction controls become visible markers first (issue 18): in the PDF they would reorder the
+    # text around them ("evil" printed as "live") and pdftotext would read it in another order.
+    return mark_safe(_TOKEN_RE.sub(join, show_controls(str(text))))  # noqa: S308 - escaped above
 
 
 # -------------------------------------------------------------------- QR ---

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from config.auth_types import User
+from config.text import one_line, show_controls
 
 from .models import NotificationPreference
 
@@ -30,6 +31,9 @@ def notify(users: Iterable[User], *, subject: str, template: str, context: dict[
     targets = recipients(users)
     if not targets:
         return
+    # Issue 18: a line break in a title made every send raise BadHeaderError (after the change was
+    # saved); direction controls from user text are shown as markers, in the subject and the body.
+    subject = one_line(show_controls(subject))
     ctx = {"site_url": settings.SITE_URL, **(context or {})}
     language = translation.get_language()
 
@@ -37,7 +41,7 @@ def notify(users: Iterable[User], *, subject: str, template: str, context: dict[
         with translation.override(language):
             for user in targets:
                 body = render_to_string(template, {**ctx, "recipient": user})
-                send_mail(subject, body, None, [user.email])
+                send_mail(subject, show_controls(body), None, [user.email])
 
     transaction.on_commit(send)
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from config.auth_types import User
+from config.text import single_line_problem
 
 from .models import Membership, Party
 
@@ -24,6 +25,9 @@ def party_upsert(*, data: dict[str, Any], by: User | None) -> Party:
     name = data.get("name") or {}
     if not isinstance(name, dict) or not all(isinstance(v, str) for v in name.values()):
         raise PartyError(f"Party '{key}': 'name' must map language codes to text.")
+    for value in [*name.values(), data.get("short_name") or ""]:
+        if problem := single_line_problem(value):
+            raise PartyError(f"Party '{key}': {problem[1]}")
     kind = data.get("kind", Party.Kind.OTHER)
     if kind not in Party.Kind.values:
         raise PartyError(f"Party '{key}': unknown kind '{kind}'.")

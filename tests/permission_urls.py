@@ -69,3 +69,67 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
 }
 for _name in ["comment", "comment_edit", "comment_discard", "comment_dispose", "comment_withdraw", "comment_reply"]:
     KWARGS[f"consultations:{_name}"] = lambda w: {**d(w), "number": w.round.number, "comment_id": w.submitted.pk}
+
+
+def admin_urls(w: World) -> list[str]:
+    """A concrete URL for every pattern of the admin, filled with objects of the world."""
+    from django.apps import apps
+    from django.contrib.admin import site
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    User = get_user_model()
+    victim = User.objects.get(username="gyeonggi.reviewer")
+    values = {
+        "id": str(victim.pk),
+        "object_pk": str(w.other.pk),
+        "user_id": str(User.objects.get(username="secretariat").pk),
+        "group_id": str(Group.objects.order_by("pk").values_list("pk", flat=True)[0]),
+        "content_type_id": str(ContentType.objects.get_for_model(w.other).pk),
+    }
+
+    def pk_under(route: str) -> str:
+        parts = route.split("/")
+        if len(parts) > 2 and parts[0] in {c.label for c in apps.get_app_configs()}:
+            model = apps.get_model(parts[0], parts[1])
+            if model is User:
+                return str(victim.pk)
+            first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+            return str(first or 1)
+        return str(w.other.pk)
+
+    def history_id(route: str) -> str:
+        app_label, model_name = route.split("/")[:2]
+        model = apps.get_model(app_label, model_name)
+        history = getattr(model, "history", None)
+        first = history.model.objects.order_by("pk").values_list("pk", flat=True).first() if history else None
+        return str(first or 1)
+
+    urls: list[str] = []
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+                continue
+            if route.startswith("^(?P<app_label>"):
+                urls.extend(f"{label}/" for label in sorted({m._meta.app_label for m in site._registry}))
+                continue
+            if route == "(?P<url>.*)$":
+                urls.append("no-such-page/")
+                continue
+            if "^([^/]+)/history/([^/]+)/$" in route:
+                head = route.split("^")[0]
+                route = f"{head}{pk_under(head)}/history/{history_id(head)}/"
+            for name, value in values.items():
+                route = route.replace(f"<{name}>", value).replace(f"<path:{name}>", value)
+            route = route.replace("<path:object_id>", pk_under(route))
+            urls.append(route)
+
+    index = reverse("admin:index")
+    resolver = next(p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "admin")
+    walk(resolver.url_patterns, "")
+    return [index + url for url in urls]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.test import override_settings
 from django.utils import timezone
 
@@ -43,6 +44,8 @@ ROLES = {
     "secretariat": "secretariat",
     "admin": "siteadmin",
 }
+# Checked against the admin's URLs only (tests/test_permission_matrix.py), not in the app's table.
+STAFF_ROLES = {"backoffice": "backoffice"}
 
 
 @dataclass
@@ -70,6 +73,11 @@ def build_world() -> World:
     """Everything the matrix needs; built once per test class."""
     declaration = seed_demo(create_users=True)
     get_user_model().objects.create_superuser("siteadmin", "admin@demo.accord.invalid", "accord-demo")
+    # Staff holding every global permission: what the demo's back office group once handed out.
+    backoffice = get_user_model().objects.create_user("backoffice", "bo@demo.accord.invalid", "accord-demo")
+    backoffice.is_staff = True
+    backoffice.save(update_fields=["is_staff"])
+    backoffice.user_permissions.set(Permission.objects.all())
     now = timezone.now()
     deadline = now + datetime.timedelta(days=14)
     parties = list(Party.objects.filter(key__in=["gyeonggi", "catalonia", "kyoto", "occitanie"]))

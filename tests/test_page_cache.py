@@ -206,7 +206,7 @@ def test_the_page_around_the_body_is_each_users_own(demo: Any, user_client: Any,
     is shown once."""
     secretariat = get_user_model().objects.get(username="secretariat")
     secretariat.first_name, secretariat.last_name = '<b>"Ana"', "& O'Neil</b>"
-    secretariat.is_staff = True
+    secretariat.is_superuser = True
     secretariat.save()
     query = {"lang": "en", "x": '"><script>alert(1)</script>&amp;'}
     users = ("secretariat", "gyeonggi.reviewer", "kyoto.focal")

@@ -16,8 +16,8 @@ from django.test import Client, TestCase
 from django.urls import NoReverseMatch, reverse
 
 from .permission_matrix_table import EXPECTED, Expect
-from .permission_urls import KWARGS, all_url_names, d
-from .permission_world import ROLES, World, build_world, user
+from .permission_urls import KWARGS, admin_urls, all_url_names, d
+from .permission_world import ROLES, STAFF_ROLES, World, build_world, user
 
 
 def answer(client: Client, method: str, url: str) -> int:
@@ -28,6 +28,16 @@ def answer(client: Client, method: str, url: str) -> int:
         transaction.set_rollback(True)
     client.cookies = cookies
     return int(response.status_code)
+
+
+def redirected(client: Client, method: str, url: str) -> Any:
+    """Like answer(), returning the response (for its Location)."""
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        response = getattr(client, method)(url)
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return response
 
 
 class PermissionMatrixTest(TestCase):
@@ -84,13 +94,51 @@ class PermissionMatrixTest(TestCase):
                     failures.append(f"{name} as {role}: expected GET/POST {expected[role]}, got {got}")
         self.assertEqual(failures, [])
 
-    def test_admin_is_for_staff_only(self) -> None:
-        """The back office redirects anonymous users and non-staff to its login; staff get in."""
+    def test_admin_is_for_superusers_only(self) -> None:
+        """The back office lets in the superuser only; the secretariat, like everyone else, is sent to its login."""
         for role, client in self.clients.items():
             code = answer(client, "get", reverse("admin:index"))
-            expected = 200 if role in {"secretariat", "admin"} else 302
+            expected = 200 if role == "admin" else 302
             with self.subTest(role=role):
                 self.assertEqual(code, expected)
+
+    def test_no_admin_page_for_anyone_but_a_superuser(self) -> None:
+        """Every admin URL (lists and changes of users, memberships, permissions included) answers every
+        role but the superuser — staff holding every global permission too — with its login page."""
+        login, logout = reverse("admin:login"), reverse("admin:logout")
+        clients = dict(self.clients)
+        for role, username in STAFF_ROLES.items():
+            clients[role] = Client()
+            clients[role].force_login(user(username))
+        urls = admin_urls(self.world)
+        self.assertGreater(len(urls), 100)
+        leaks: list[str] = []
+        for url in urls:
+            for role, client in clients.items():
+                if role == "admin":
+                    continue
+                for method in ("get", "post"):
+                    response = redirected(client, method, url)
+                    if url == login:
+                        ok = response.status_code == 200 and b"id_password" in response.content
+                    elif url == logout:  # logs out (if at all) and goes to the index, which sends to the login
+                        ok = response.status_code == 302 and response["Location"] == reverse("admin:index")
+                    else:
+                        ok = response.status_code == 302 and response["Location"].startswith(login)
+                    if not ok:
+                        leaks.append(
+                            f"{method.upper()} {url} as {role}: {response.status_code} {response.get('Location')}"
+                        )
+        self.maxDiff = None
+        self.assertEqual(leaks, [])
+        superuser = self.clients["admin"]
+        for name in (
+            "admin:auth_user_changelist",
+            "admin:signatories_membership_changelist",
+            "admin:auth_group_changelist",
+        ):
+            with self.subTest(superuser=name):
+                self.assertEqual(answer(superuser, "get", reverse(name)), 200)
 
     def _get(self, role: str, name: str, **kwargs: Any) -> int:
         return answer(self.clients[role], "get", reverse(name, kwargs=kwargs))

@@ -165,3 +165,25 @@ def test_rows_whose_ids_are_taken_are_refused(archive: Path, _own_media_root: Pa
         call_command("import_archive", str(archive))
     assert list(Declaration.objects.values_list("slug", flat=True)) == ["another"]
     assert not get_user_model().objects.exists() and media_files(_own_media_root) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "value"),
+    [
+        ("records/declarations.declarationversion.jsonl", "label", "Draft\nBcc: all@example.org"),
+        ("records/declarations.declaration.jsonl", "title", {"en": "Manifesto \u202eevil", "ko": "선언"}),
+    ],
+)
+def test_a_value_that_is_not_one_line_is_refused(
+    archive: Path, _own_media_root: Path, name: str, field: str, value: Any
+) -> None:
+    """Issue 18: a re-hashed archive whose label has a line break, or whose title has a direction control,
+    is refused like a form would refuse it; nothing is written."""
+    _empty(_own_media_root)
+    with zipfile.ZipFile(archive) as zf:
+        rows = [json.loads(line) for line in zf.read(name).decode().splitlines()]
+    rows[0][field] = value
+    rewrite(archive, {name: ("\n".join(json.dumps(r) for r in rows) + "\n").encode()}, manifest=True)
+    with pytest.raises(CommandError, match=rf"\.{field} holds a value that is not one line of text"):
+        call_command("import_archive", str(archive))
+    assert_nothing_written(_own_media_root)

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from django.utils.html import escape, format_html
 
+from config.text import show_controls
+
 from .text import Op
 
 # C0 controls (other than tab, LF, FF, CR) and DEL are not allowed in HTML/XML
@@ -17,7 +19,8 @@ _HTML_CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7
 def _esc(text: str) -> str:
     # escape() (unlike conditional_escape/format_html) escapes even strings
     # already marked safe: redline input is never trusted.
-    return escape(text.translate(_HTML_CONTROL))
+    # Direction controls are shown as markers (issue 18): they would reorder the redline around them.
+    return escape(show_controls(text.translate(_HTML_CONTROL)))
 
 
 def _join_safe(parts: list[str]) -> str:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language_info
 
+from config.text import hidden_format_characters, show_controls
 from signatories.models import pick_language
 
 register = template.Library()
@@ -49,3 +52,29 @@ def lang_dir(code: str) -> str:
 @register.filter
 def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
     return (mapping or {}).get(key)
+
+
+@register.simple_tag
+def back_office_url() -> str:
+    """The admin's index, or "" when the admin is not mounted (ADMIN_ENABLED off)."""
+    try:
+        return reverse("admin:index")
+    except NoReverseMatch:
+        return ""
+
+
+@register.filter
+def shown(text: Any) -> Any:
+    """User text for display: direction controls become visible markers (config.text.show_controls).
+
+    The stored text keeps them; only what a reader sees changes, so "evil" never shows as "live".
+    """
+    if isinstance(text, SafeString) or not isinstance(text, str):
+        return text
+    return show_controls(text)
+
+
+@register.filter
+def hidden_characters(text: Any) -> list[str]:
+    """Invisible format characters in a text that no script needs (shown to the secretariat as a warning)."""
+    return hidden_format_characters(text) if isinstance(text, str) and text else []

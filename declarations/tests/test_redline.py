@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from config.text import show_controls
 from declarations.redline import (
     DocumentDiff,
     Op,
@@ -323,7 +324,8 @@ def test_property_appending_keeps_the_text_before_equal(text: str, tail: str):
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(any_text, mixed_text), st.one_of(any_text, mixed_text))
 def test_property_html_contains_only_our_tags(old: str, new: str):
-    """diff_html/side_by_side emit no markup except rl-del/rl-ins, and unescape back to the texts."""
+    """diff_html/side_by_side emit no markup except rl-del/rl-ins, and unescape back to the texts
+    (direction controls shown as markers, issue 18)."""
     ops = diff_text(old, new)
     tags = re.compile(r'</?(?:del|ins)(?: class="rl-(?:del|ins)")?>')
     control = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -331,7 +333,7 @@ def test_property_html_contains_only_our_tags(old: str, new: str):
         bare = tags.sub("", out)
         assert "<" not in bare and ">" not in bare and '"' not in bare
         if expected is not None:
-            assert html.unescape(bare) == control.sub("\ufffd", expected)
+            assert html.unescape(bare) == show_controls(control.sub("\ufffd", expected))
 
 
 # --- documents ---------------------------------------------------------------------

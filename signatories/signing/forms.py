@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.auth_types import AuthenticatedHttpRequest
+from config.text import LineField, TextField
 from declarations.models import Declaration, DeclarationParty, DeclarationVersion
 
 from ..models import Membership, Party, SigningParty
@@ -57,7 +58,7 @@ class OpenSigningForm(forms.Form):
         undertaking = default_undertaking(latest) if latest else {}
         for lang in declaration.languages:
             name = f"undertaking_{lang}"
-            self.fields[name] = forms.CharField(
+            self.fields[name] = TextField(
                 required=False,
                 label=_("Undertaking printed above the signatures (%(lang)s)") % {"lang": lang},
                 widget=forms.Textarea(attrs={"rows": 2, "lang": lang}),
@@ -109,11 +110,11 @@ class DesignateForm(forms.Form):
     signatory = forms.ModelChoiceField(
         queryset=Membership.objects.none(), label=_("Signatory"), empty_label=_("— Choose —")
     )
-    printed_name = forms.CharField(max_length=200, label=_("Name to print"))
-    printed_title = forms.CharField(
+    printed_name = LineField(max_length=200, label=_("Name to print"))
+    printed_title = LineField(
         max_length=200, label=_("Title to print"), help_text=_("For example: Minister for Digital Policies")
     )
-    capacity = forms.CharField(
+    capacity = LineField(
         max_length=300,
         required=False,
         label=_("Capacity (optional)"),
@@ -150,7 +151,7 @@ class SignForm(_AnswerForm):
     METHODS = [(Signature.Method.DRAWN, _("Draw my signature")), (Signature.Method.UPLOADED, _("Upload an image"))]
 
     password = forms.CharField(label=_("Your password"), strip=False, widget=forms.PasswordInput)
-    typed_name = forms.CharField(max_length=200, label=_("Type your name as it will be printed"))
+    typed_name = LineField(max_length=200, label=_("Type your name as it will be printed"))
     method = forms.ChoiceField(choices=METHODS, widget=forms.RadioSelect, initial=Signature.Method.DRAWN)
     drawing = forms.CharField(required=False, widget=forms.HiddenInput)
     image = forms.FileField(required=False, label=_("Signature image (PNG or JPEG, at most 1 MB)"))
@@ -192,23 +193,23 @@ class SignForm(_AnswerForm):
 class DeclineForm(_AnswerForm):
     VISIBILITY = [("public", _("Other parties and the secretariat")), ("secretariat", _("The secretariat only"))]
 
-    reason = forms.CharField(label=_("Why does your party decline?"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = TextField(label=_("Why does your party decline?"), widget=forms.Textarea(attrs={"rows": 3}))
     visibility = forms.ChoiceField(
         choices=VISIBILITY, widget=forms.RadioSelect, initial="secretariat", label=_("Who may read the reason")
     )
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RecordOfflineForm(forms.Form):
     METHODS = [(Signature.Method.PAPER, _("Signed on paper")), (Signature.Method.IN_PERSON, _("Signed in person"))]
 
     method = forms.ChoiceField(choices=METHODS, widget=forms.RadioSelect, initial=Signature.Method.PAPER)
-    printed_name = forms.CharField(max_length=200, label=_("Printed name"))
-    printed_title = forms.CharField(max_length=200, label=_("Printed title"))
-    capacity = forms.CharField(max_length=300, required=False, label=_("Capacity (optional)"))
+    printed_name = LineField(max_length=200, label=_("Printed name"))
+    printed_title = LineField(max_length=200, label=_("Printed title"))
+    capacity = LineField(max_length=300, required=False, label=_("Capacity (optional)"))
     signed_at = forms.DateTimeField(label=_("Signed at (UTC)"), widget=DateTimeInput())
     scan = forms.FileField(
         required=False, label=_("Scan of the signed page (PDF, PNG or JPEG, at most 10 MB; required on paper)")

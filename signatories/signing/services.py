@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from config.auth_types import User
+from config.text import single_line_problem
 from declarations.models import Declaration, DeclarationVersion
 from declarations.services import declaration_set_status
 from declarations.snapshot import Snapshot
@@ -128,6 +129,8 @@ def _clean_printed(printed_name: str, printed_title: str, capacity: str) -> tupl
     for value, limit in zip(values, PRINTED_LIMITS.values(), strict=True):
         if "\x00" in value:
             raise SigningError(_("The text contains a NUL character."))
+        if problem := single_line_problem(value):
+            raise SigningError(problem[1])
         if len(value) > limit:
             raise SigningError(_("The printed name or title is too long (at most %(n)s characters).") % {"n": limit})
     if not values[0] or not values[1]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 
+from config.text import show_controls
+
 
 @dataclass(frozen=True)
 class Sample:
@@ -59,6 +61,9 @@ UNICODE_SAMPLES = [RTL_OVERRIDE, BIDI_CONTROLS, ZALGO, EMOJI, KOREAN_MIXED]
 FORMULA_SAMPLES = [HYPERLINK, PLUS, MINUS, AT_SUM, TAB_FORMULA, CR_FORMULA]
 # Everything a text field must keep intact and show escaped (one line each, so a page shows it verbatim).
 ALL = [*HTML_SAMPLES, *UNICODE_SAMPLES, *FORMULA_SAMPLES]
+# What a one-line field (heading, label, printed name) accepts: no direction controls (issue 18).
+DIRECTION_SAMPLES = [RTL_OVERRIDE, BIDI_CONTROLS]
+SINGLE_LINE = [s for s in ALL if s not in DIRECTION_SAMPLES]
 # A few representative ones for the slow paths (PDF rendering).
 PDF_SAMPLES = [SCRIPT, TEMPLATE_SYNTAX, KOREAN_MIXED, ATTRIBUTE_BREAKOUT]
 
@@ -79,9 +84,14 @@ def long_text(length: int) -> str:
 
 
 def shown(html: str, text: str) -> bool:
-    """The text appears escaped in the page; linebreaksbr turns its newlines into <br>."""
-    lines = [escape(line) for line in stored(text).split("\n")]
-    return all(line in html for line in lines if line)
+    """The text appears escaped in the page; linebreaksbr turns its newlines into <br>. Direction
+    controls show as markers (issue 18), except inside a form's textarea, which keeps the stored text."""
+    editor = "<textarea" in html
+    return all(
+        escape(show_controls(line)) in html or (editor and escape(line) in html)
+        for line in stored(text).split("\n")
+        if line
+    )
 
 
 def dangerous_in(html: str, sample: Sample) -> list[str]:

@@ -116,11 +116,18 @@ def test_service_refuses_nul_even_without_the_form(demo: Declaration) -> None:
 
 
 def test_section_headings_are_escaped_and_kept_exactly(demo: Declaration, user_client: Any) -> None:
-    """Every hostile sample saved as a heading (both languages) shows escaped and intact."""
+    """Every hostile sample a one-line field accepts, saved as a heading (both languages), shows escaped
+    and intact; direction controls are refused (issue 18)."""
     client = user_client("secretariat")
     section = Section.objects.filter(declaration=demo).order_by("position").first()
     assert section is not None
-    for sample in corpus.ALL:
+    for sample in corpus.DIRECTION_SAMPLES:
+        response = client.post(
+            f"/d/{demo.slug}/sections/{section.key}/edit/",
+            {"text_en": sample.text, "text_ko": "머리말", "base_revision": section.revision},
+        )
+        assert response.status_code == 400 and "Direction control" in response.content.decode(), sample.name
+    for sample in corpus.SINGLE_LINE:
         section.refresh_from_db()
         response = client.post(
             f"/d/{demo.slug}/sections/{section.key}/edit/",
@@ -146,7 +153,7 @@ def test_bad_heading_is_refused_and_changes_nothing(demo: Declaration, user_clie
 def test_version_label_and_note_are_escaped_on_version_pages(demo: Declaration, user_client: Any) -> None:
     """Hostile labels and notes are escaped on the version list and on the version page."""
     client = user_client("secretariat")
-    for sample in corpus.ALL:
+    for sample in corpus.SINGLE_LINE:
         response = client.post(
             f"/d/{demo.slug}/versions/publish/", {"label": sample.text, "note": corpus.MULTILINE.text + sample.text}
         )
@@ -187,7 +194,7 @@ def test_import_with_a_byte_order_mark_and_hostile_text_round_trips(tmp_path: Pa
     """A Windows file with a BOM imports; hostile texts come back exactly in the export."""
     texts = {f"c{i}": {"en": corpus.stored(s.text), "ko": corpus.KOREAN_MIXED.text} for i, s in enumerate(corpus.ALL)}
     data = corpus.minimal_file(
-        title={"en": corpus.SCRIPT.text, "ko": corpus.RTL_OVERRIDE.text},
+        title={"en": corpus.SCRIPT.text, "ko": corpus.KOREAN_MIXED.text},
         sections=[
             {
                 "key": "s",

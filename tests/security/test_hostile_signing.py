@@ -73,7 +73,11 @@ def test_designation_fields_are_escaped_on_the_board_and_sign_page(demo: Declara
     signing = open_signing(demo)
     focal, signatory = user_client("gyeonggi.focal"), user_client("gyeonggi.signatory")
     member = Membership.objects.get(user__username="gyeonggi.signatory", role=Membership.Role.SIGNATORY)
-    for sample in corpus.ALL:
+    for sample in corpus.DIRECTION_SAMPLES:
+        form = {"signatory": member.pk, "printed_name": sample.text, "printed_title": "Minister", "capacity": ""}
+        response = focal.post(_party_url(demo, "gyeonggi", "designate/"), form)
+        assert "Direction control" in response.content.decode(), sample.name
+    for sample in corpus.SINGLE_LINE:
         response = focal.post(
             _party_url(demo, "gyeonggi", "designate/"),
             {

@@ -1,10 +1,15 @@
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from declarations.interchange import InterchangeError, parse
 from declarations.services import DeclarationError, declaration_import
+
+
+def _limit(limit: int) -> str:
+    return f"import files may have at most {limit:,} bytes (IMPORT_MAX_MB={limit // (1024 * 1024)})"
 
 
 class Command(BaseCommand):
@@ -16,8 +21,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
+        limit = settings.IMPORT_MAX_BYTES
         try:
-            data = parse(path.read_bytes())
+            # Issue 18: the size is known before a byte is read, and never more than the limit is read
+            # (a pipe or a growing file has no size to stat).
+            size = path.stat().st_size
+            if size > limit:
+                raise CommandError(f"{path} is {size:,} bytes; {_limit(limit)}. Nothing was imported.")
+            with path.open("rb") as file:
+                raw = file.read(limit + 1)
+            if len(raw) > limit:
+                raise CommandError(f"{path} is larger than the limit; {_limit(limit)}. Nothing was imported.")
+            data = parse(raw)
             declaration = declaration_import(data=data, by=None, slug=options["slug"])
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
