@@ -43,6 +43,17 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
+# The signing audit chain is keyed: HMAC-SHA256 with a key that is never stored in the database
+# (docs/signing.md). ACCORD_AUDIT_KEY, or the file named by ACCORD_AUDIT_KEY_FILE; without either,
+# a key derived from SECRET_KEY (rotating SECRET_KEY then needs the old one in
+# ACCORD_AUDIT_OLD_KEYS). ACCORD_AUDIT_OLD_KEYS: earlier keys, comma-separated, that still verify
+# the entries written with them.
+_audit_key_file = env_str("ACCORD_AUDIT_KEY_FILE")
+ACCORD_AUDIT_KEY = env_str("ACCORD_AUDIT_KEY") or (
+    Path(_audit_key_file).read_text(encoding="utf-8").strip() if _audit_key_file else ""
+)
+ACCORD_AUDIT_OLD_KEYS = env_list("ACCORD_AUDIT_OLD_KEYS")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -323,6 +323,9 @@ def signature_sign(
                 "signature": signature.pk,
                 "method": method,
                 "printed_name": signature.printed_name,
+                "printed_title": signature.printed_title,
+                "capacity": signature.capacity,
+                "signed_at": signature.signed_at,
                 "image_sha256": hashlib.sha256(data).hexdigest(),
                 "ip_address": signature.ip_address,
                 "user_agent": signature.user_agent,
@@ -382,7 +385,15 @@ def signature_decline(
             by=by,
             party_key=party.key,
             version=signing.version,
-            data={"signature": signature.pk, "reason": reason, "reason_public": reason_public},
+            data={
+                "signature": signature.pk,
+                "reason": reason,
+                "reason_public": reason_public,
+                "printed_name": signature.printed_name,
+                "printed_title": signature.printed_title,
+                "capacity": signature.capacity,
+                "signed_at": signature.signed_at,
+            },
         )
     return signature
 
@@ -467,6 +478,8 @@ def signature_record_offline(
                 "signature": signature.pk,
                 "method": method,
                 "printed_name": printed_name,
+                "printed_title": printed_title,
+                "capacity": capacity,
                 "signed_at": signed_at.isoformat(),
                 "scan_sha256": signature.scan_sha256,
             },
