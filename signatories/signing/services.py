@@ -188,6 +188,26 @@ def _make_final(version: DeclarationVersion) -> None:
         version.save(update_fields=["is_final"])
 
 
+class DesignationConflict(SigningError):
+    """Another designation was saved after the form was loaded."""
+
+    def __init__(self, current: SigningParty) -> None:
+        self.current = current
+        super().__init__(
+            _("%(by)s designated %(name)s (%(user)s) while you were filling in the form; review it before changing it.")
+            % {
+                "by": current.designated_by.get_username() if current.designated_by else "?",
+                "name": current.printed_name,
+                "user": current.signatory.get_username() if current.signatory else "?",
+            }
+        )
+
+
+def designation_stamp(signing_party: SigningParty) -> str:
+    """What identifies the designation a form was made against: its time, to the microsecond."""
+    return signing_party.designated_at.isoformat() if signing_party.designated_at else ""
+
+
 def signatory_designate(
     *,
     signing_party: SigningParty,
@@ -195,9 +215,14 @@ def signatory_designate(
     printed_name: str,
     printed_title: str,
     capacity: str = "",
+    seen_designation: str | None = None,
     by: User,
 ) -> SigningParty:
-    """Name the person who signs for a party and what to print under the signature."""
+    """Name the person who signs for a party and what to print under the signature.
+
+    `seen_designation` (designation_stamp when the form was made): DesignationConflict when another
+    designation was saved since.
+    """
     printed_name, printed_title, capacity = _clean_printed(printed_name, printed_title, capacity)
     party = signing_party.party
     if not Membership.objects.filter(user=user, party=party, role=Membership.Role.SIGNATORY).exists():
@@ -206,7 +231,13 @@ def signatory_designate(
         )
     with transaction.atomic():
         signing = _lock(signing_party.signing)
-        locked = SigningParty.objects.select_for_update().get(pk=signing_party.pk)
+        locked = (
+            SigningParty.objects.select_for_update(of=("self",))
+            .select_related("signatory", "designated_by")
+            .get(pk=signing_party.pk)
+        )
+        if seen_designation is not None and seen_designation != designation_stamp(locked):
+            raise DesignationConflict(locked)
         live = _live(signing, party)
         if live is not None and live.status == Signature.Status.SIGNED:
             raise SigningError(
