@@ -185,3 +185,25 @@ def test_the_migration_leaves_a_broken_legacy_chain_broken(trail: Declaration) -
     _rekey()
     assert not SigningEvent.objects.filter(declaration=trail).exclude(key_id="").exists()
     _fails(trail, "the entry is not keyed")
+
+
+def test_every_flow_keeps_the_trail_matching_the_tables(trail: Declaration) -> None:
+    """Revoke, sign again, reopen on a corrected text (supersede), sign, close: verify_audit stays OK."""
+    from signatories.signing import services
+
+    from .signing_helpers import correct_clause, first_clause_key, publish_and_reopen, signing_party, user
+
+    signing = Signature.objects.get(party__key="gyeonggi").signing
+    services.signature_revoke(
+        signing_party=signing_party(signing, "gyeonggi"), reason="Wrong image", by=user("gyeonggi.signatory")
+    )
+    sign(signing, "gyeonggi")
+    assert audit_verify(trail).ok, audit_verify(trail).problem
+    correct_clause(trail, first_clause_key(trail), "A corrected first clause.")
+    _version, superseded = publish_and_reopen(signing)
+    assert superseded and audit_verify(trail).ok, audit_verify(trail).problem
+    designate(signing, "catalonia")
+    sign(signing, "catalonia")
+    services.signing_close(signing=signing, by=user("secretariat"))
+    check = audit_verify(trail)
+    assert check.ok and not check.differences, check.problem
