@@ -207,3 +207,12 @@ def test_every_flow_keeps_the_trail_matching_the_tables(trail: Declaration) -> N
     services.signing_close(signing=signing, by=user("secretariat"))
     check = audit_verify(trail)
     assert check.ok and not check.differences, check.problem
+
+
+def test_the_trail_page_names_the_differences(trail: Declaration, user_client: Any) -> None:
+    """The secretariat's trail page says the tables do not match and lists what changed."""
+    declined = _signature("occitanie")
+    _sql(f"UPDATE {SIGNATURES} SET status = 'signed', method = 'drawn' WHERE id = %s", declined.pk)  # noqa: S608
+    page = user_client("secretariat").get(f"/d/{trail.slug}/signing/audit/").content.decode()
+    assert "The hash chain holds, but the signing tables do not match it:" in page
+    assert f"signature {declined.pk} (occitanie): status is &#x27;signed&#x27; in the table" in page
