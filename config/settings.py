@@ -50,6 +50,20 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
+# The signing audit chain is keyed: HMAC-SHA256 with a key that is never stored in the database
+# (docs/signing.md). ACCORD_AUDIT_KEY, or the file named by ACCORD_AUDIT_KEY_FILE; without either,
+# a key derived from SECRET_KEY (rotating SECRET_KEY then needs the old one in
+# ACCORD_AUDIT_OLD_KEYS). ACCORD_AUDIT_OLD_KEYS: earlier keys, comma-separated, that still verify
+# the entries written with them.
+_audit_key_file = env_str("ACCORD_AUDIT_KEY_FILE")
+try:
+    ACCORD_AUDIT_KEY = env_str("ACCORD_AUDIT_KEY") or (
+        Path(_audit_key_file).read_text(encoding="utf-8").strip() if _audit_key_file else ""
+    )
+except OSError as exc:
+    raise ImproperlyConfigured(f"ACCORD_AUDIT_KEY_FILE cannot be read: {exc}") from exc
+ACCORD_AUDIT_OLD_KEYS = env_list("ACCORD_AUDIT_OLD_KEYS")
+
 # The one address of the site: links in e-mails, the verification link and QR code sealed into
 # PDFs. `make run` sets it from PORT; production must say it (a PDF sealed with a wrong address
 # cannot be corrected). The host it names is allowed and trusted for CSRF unless listed otherwise.

@@ -147,6 +147,9 @@ class DispositionForm(forms.Form):
         required=False,
     )
     base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The comment's disposition_revision when this form was made (services.comment_dispose). Every
+    # page carries it; a hand-made request without it is not checked (the row lock still orders it).
+    seen_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
 
 class ReasonForm(forms.Form):

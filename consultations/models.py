@@ -164,6 +164,9 @@ class Comment(models.Model):
     disposition = models.CharField(_("disposition"), max_length=20, choices=Disposition.choices, blank=True)
     disposition_reason = models.TextField(_("reason"), blank=True)
     disposed_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Counts decisions: a disposition form carries the count it was made against, so a decision
+    # recorded meanwhile by someone else is never silently replaced (issue 18).
+    disposition_revision = models.PositiveIntegerField(default=0)
     disposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -27,6 +27,21 @@ class ConsultationError(Exception):
     """A request the round's state or the user's role does not allow; the message is for the user."""
 
 
+class DispositionConflict(ConsultationError):
+    """Another decision was recorded after the form was loaded; `current` is the comment as it now stands."""
+
+    def __init__(self, current: Comment) -> None:
+        self.current = current
+        super().__init__(
+            _("Another decision was recorded while you were deciding: %(disposition)s by %(user)s — %(reason)s")
+            % {
+                "disposition": current.get_disposition_display(),
+                "user": current.disposed_by.get_username() if current.disposed_by else "?",
+                "reason": current.disposition_reason,
+            }
+        )
+
+
 # --- helpers ----------------------------------------------------------------------------------
 
 
@@ -444,9 +459,14 @@ def comment_dispose(
     apply: bool = False,
     text: str | None = None,
     base_revision: int | None = None,
+    seen_revision: int | None = None,
     now: datetime.datetime | None = None,
 ) -> Comment:
     """Record the secretariat's decision with its reason; accepting proposed text can apply it to the clause.
+
+    `seen_revision` is the comment's disposition_revision when the form was made: if a decision was
+    recorded since, DispositionConflict (the view answers 409). The same decision again changes nothing
+    and sends no e-mail.
 
     `apply` with "accepted" writes the proposal as it stands, against the revision it was written for;
     with "accepted with modification" it writes `text` (the secretariat's merge) against `base_revision`.
@@ -460,13 +480,19 @@ def comment_dispose(
     with transaction.atomic():
         locked = (
             Comment.objects.select_for_update(of=("self",))
-            .select_related("party", "clause", "round")
+            .select_related("party", "clause", "round", "disposed_by")
             .get(pk=comment.pk)
         )
         if locked.status != Comment.Status.SUBMITTED:
             raise ConsultationError(_("Only submitted comments get a disposition (this one is not, or was withdrawn)."))
         if locked.applied_history_id:
             raise ConsultationError(_("This proposal has been applied to the text; its disposition is final."))
+        if not apply and (locked.disposition, locked.disposition_reason) == (disposition, reason):
+            return locked  # a resubmitted form: nothing changes, nobody is mailed again
+        # Two secretariat members deciding at once: the row lock orders them, the revision tells the
+        # second one that the first has decided (optimistic concurrency, as clause edits).
+        if seen_revision is not None and seen_revision != locked.disposition_revision:
+            raise DispositionConflict(locked)
         if apply:
             if not (locked.is_proposal and reflected):
                 raise ConsultationError(_("Only accepted proposed text can be applied."))
@@ -504,6 +530,7 @@ def comment_dispose(
         locked.disposition_reason = reason
         locked.disposed_at = now
         locked.disposed_by = by
+        locked.disposition_revision += 1
         locked._change_reason = f"Disposition: {disposition}"  # type: ignore[attr-defined]
         locked._history_user = by  # type: ignore[attr-defined]
         locked.save()

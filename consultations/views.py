@@ -19,6 +19,7 @@ from config.auth_types import AuthenticatedHttpRequest
 from declarations.models import ClauseText, DeclarationVersion
 from declarations.permissions import get_declaration_for
 from declarations.services import DeclarationError
+from signatories.notifications import undelivered_count
 
 from . import matrix, selectors, services
 from .forms import CloseForm, CommentForm, DispositionForm, ReasonForm, ReplyForm, RoundForm, target_value
@@ -330,6 +331,7 @@ def _comment_page(
                 "reason": comment.disposition_reason,
                 "text": comment.proposed_text,
                 "base_revision": current.revision if current else None,
+                "seen_revision": comment.disposition_revision,
             }
         )
     thread = can_see_thread(access, comment)
@@ -361,6 +363,7 @@ def _comment_page(
             "disposition_form": disposition_form,
             "withdraw_form": withdraw_form or ReasonForm(),
             "reply_form": reply_form or ReplyForm(),
+            "undelivered": undelivered_count(access.declaration) if access.is_secretariat else 0,
         },
         status=status,
     )
@@ -392,8 +395,18 @@ def comment_dispose(request: AuthenticatedHttpRequest, slug: str, number: int, c
                 ),
                 text=data["text"] or None,
                 base_revision=data["base_revision"],
+                seen_revision=data["seen_revision"],
                 by=request.user,
             )
+        except services.DispositionConflict as conflict:
+            # 409 with the other decision on the page; the form now carries its revision, so sending
+            # it again is a deliberate change of that decision.
+            fresh = request.POST.copy()
+            fresh["seen_revision"] = str(conflict.current.disposition_revision)
+            form = DispositionForm(fresh)
+            form.is_valid()
+            form.add_error(None, str(conflict))
+            return _comment_page(request, access, conflict.current, disposition_form=form, status=409)
         except ERRORS as exc:
             form.add_error(None, str(exc))
         else:

@@ -177,6 +177,12 @@ class DocumentData:
                 }
                 for e in self.events
             ],
+            # The anchor of the audit chain (issue 18): `verify_audit SLUG --against FILE.pdf` checks
+            # that the database still holds these entries, so removing the latest ones is detected.
+            "audit_head": {
+                "length": len(self.events),
+                "entry_hash": self.events[-1].entry_hash if self.events else "",
+            },
         }
         return json.dumps(payload, indent=2, ensure_ascii=False).encode("utf-8")
 

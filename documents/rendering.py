@@ -35,6 +35,7 @@ from weasyprint.text.fonts import FontConfiguration
 from config.text import show_controls
 
 __all__ = [
+    "BREAK_OPPORTUNITY",
     "FONT_DIR",
     "PDF_CSS_PATH",
     "PDF_VARIANT",
@@ -144,6 +145,38 @@ _HANGUL_RE: Final = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\
 _TOKEN_RE: Final = re.compile(r"\S+")
 # U+2060 WORD JOINER: UAX #14 class WJ, "prohibit a break before and after".
 WORD_JOINER: Final = "\u2060"
+# U+200B ZERO WIDTH SPACE: UAX #14 class ZW, "a break opportunity"; no glyph, no extracted text.
+BREAK_OPPORTUNITY: Final = "\u200b"
+# A run of more characters than this without white space (a URL, an identifier, a pasted hash)
+# gets a break opportunity every LONG_WORD_CHUNK characters. CSS `overflow-wrap: anywhere` or
+# `word-break: break-all` would do the same, but WeasyPrint 70 lays a 100,000-character run out
+# in 127 s and 273 s with them (7 s this way). 16 full-width characters fit a side-by-side column.
+LONG_WORD: Final = 32
+LONG_WORD_CHUNK: Final = 16
+# Never break before these: combining marks, ZWJ and what follows it, variation selectors and
+# emoji modifiers would be torn from the character they belong to.
+_NO_BREAK_BEFORE_RE: Final = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0900-\u0903\u093a-\u094f"
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f\U0001f3fb-\U0001f3ff"
+    "\U000e0020-\U000e007f\U000e0100-\U000e01ef]"
+)
+
+
+def _chunks(word: str) -> list[str]:
+    """Cut an over-long run into pieces of about LONG_WORD_CHUNK characters, never inside a cluster."""
+    chunks: list[str] = []
+    start = 0
+    cut = LONG_WORD_CHUNK
+    while cut < len(word):
+        # Move the cut past marks, joiners and modifiers that belong to the character before it.
+        while cut < len(word) and (_NO_BREAK_BEFORE_RE.match(word, cut) or word[cut - 1] == "\u200d"):
+            cut += 1
+        if cut >= len(word):
+            break
+        chunks.append(word[start:cut])
+        start, cut = cut, cut + LONG_WORD_CHUNK
+    chunks.append(word[start:])
+    return chunks
 
 
 def keep_korean_words(text: str) -> SafeString:
@@ -153,7 +186,10 @@ def keep_korean_words(text: str) -> SafeString:
     allows a line break between any two Hangul syllables. For every run of
     non-whitespace characters that contains Hangul, a WORD JOINER (U+2060) is
     inserted between adjacent characters, so Pango can only break lines at the
-    whitespace between words. Whitespace is left untouched.
+    whitespace between words. Whitespace is left untouched. A run longer than
+    LONG_WORD characters (URL, identifier) gets a ZERO WIDTH SPACE every
+    LONG_WORD_CHUNK characters, so it wraps inside the margins instead of
+    running off the page (issue 18, defect 7).
 
     Why a joiner rather than ``<span class="kw">`` (``white-space: nowrap``)
     per word: both keep words whole, but one inline box per Korean word made
@@ -173,9 +209,10 @@ def keep_korean_words(text: str) -> SafeString:
 
     def join(match: re.Match[str]) -> str:
         word = match.group(0)
+        chunks = _chunks(word) if len(word) > LONG_WORD else [word]
         if _HANGUL_RE.search(word):
-            word = WORD_JOINER.join(word)
-        return str(escape(word))
+            chunks = [WORD_JOINER.join(chunk) for chunk in chunks]
+        return str(escape(BREAK_OPPORTUNITY.join(chunks)))
 
     # Whitespace between tokens cannot contain HTML metacharacters, so
     # escaping token by token is equivalent to escaping the whole string.

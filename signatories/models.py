@@ -93,10 +93,56 @@ class NotificationPreference(models.Model):
         return f"{self.user}: {'on' if self.email_enabled else 'off'}"
 
 
+class MailDelivery(models.Model):
+    """One e-mail to one recipient: queued after the change commits, sent by a background task, retried.
+
+    A failed delivery never reaches the request that caused it (issue 18); it stays here, visible to
+    the secretariat of the declaration, with the error and the time of the next attempt.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        RETRYING = "retrying", _("Failed, will retry")
+        FAILED = "failed", _("Failed")
+
+    declaration = models.ForeignKey(
+        "declarations.Declaration", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_address = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField()
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["declaration", "status"]), models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "sent", "retrying", "failed"]),
+                name="maildelivery_status_valid",
+            ),
+        ]
+        verbose_name = _("e-mail delivery")
+        verbose_name_plural = _("e-mail deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.to_address}: {self.subject} ({self.status})"
+
+
 # Signing lives in its own module; imported here so Django finds its models.
 from .signing.models import Signature, Signing, SigningEvent, SigningParty  # noqa: E402
 
 __all__ = [
+    "MailDelivery",
     "Membership",
     "NotificationPreference",
     "Party",

@@ -6,6 +6,7 @@ from .signing import views as signing
 app_name = "signatories"
 urlpatterns = [
     path("account/", views.account_settings, name="account"),
+    path("d/<slug:slug>/mail/", views.mail_deliveries, name="mail_deliveries"),
     path("d/<slug:slug>/signing/", signing.signing_board, name="signing"),
     path("d/<slug:slug>/signing/open/", signing.signing_open, name="signing_open"),
     path("d/<slug:slug>/signing/reopen/", signing.signing_reopen, name="signing_reopen"),

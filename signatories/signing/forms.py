@@ -19,7 +19,7 @@ from declarations.models import Declaration, DeclarationParty, DeclarationVersio
 from ..models import Membership, Party, SigningParty
 from .images import ImageError, Scan, clean_scan, signature_from_data_url, signature_from_upload
 from .models import Signature, Signing
-from .services import default_undertaking
+from .services import default_undertaking, designation_stamp
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -120,9 +120,13 @@ class DesignateForm(forms.Form):
         label=_("Capacity (optional)"),
         help_text=_("For example: for the Government of Catalonia"),
     )
+    # The designation this form was made against (services.designation_stamp): a designation made
+    # meanwhile by another focal point is never silently replaced (issue 18).
+    seen_designation = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, signing_party: SigningParty, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("seen_designation", designation_stamp(signing_party))
         members = Membership.objects.filter(party=signing_party.party, role=Membership.Role.SIGNATORY).select_related(
             "user"
         )

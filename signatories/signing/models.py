@@ -206,7 +206,12 @@ class SigningEvent(models.Model):
     content_hash = models.CharField(max_length=64, blank=True)
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
+    # HMAC-SHA256 under the key named by key_id (the key itself is never in the database).
     entry_hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16, blank=True)
+    # The unkeyed SHA-256 an entry had before migration 0003 re-keyed its chain (PDFs sealed before
+    # then print it); blank for entries written since.
+    legacy_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["declaration_id", "seq"]

@@ -209,6 +209,26 @@ def _make_final(version: DeclarationVersion) -> None:
         version.save(update_fields=["is_final"])
 
 
+class DesignationConflict(SigningError):
+    """Another designation was saved after the form was loaded."""
+
+    def __init__(self, current: SigningParty) -> None:
+        self.current = current
+        super().__init__(
+            _("%(by)s designated %(name)s (%(user)s) while you were filling in the form; review it before changing it.")
+            % {
+                "by": current.designated_by.get_username() if current.designated_by else "?",
+                "name": current.printed_name,
+                "user": current.signatory.get_username() if current.signatory else "?",
+            }
+        )
+
+
+def designation_stamp(signing_party: SigningParty) -> str:
+    """What identifies the designation a form was made against: its time, to the microsecond."""
+    return signing_party.designated_at.isoformat() if signing_party.designated_at else ""
+
+
 def signatory_designate(
     *,
     signing_party: SigningParty,
@@ -216,9 +236,14 @@ def signatory_designate(
     printed_name: str,
     printed_title: str,
     capacity: str = "",
+    seen_designation: str | None = None,
     by: User,
 ) -> SigningParty:
-    """Name the person who signs for a party and what to print under the signature."""
+    """Name the person who signs for a party and what to print under the signature.
+
+    `seen_designation` (designation_stamp when the form was made): DesignationConflict when another
+    designation was saved since.
+    """
     printed_name, printed_title, capacity = _clean_printed(printed_name, printed_title, capacity)
     party = signing_party.party
     if not Membership.objects.filter(user=user, party=party, role=Membership.Role.SIGNATORY).exists():
@@ -227,7 +252,13 @@ def signatory_designate(
         )
     with transaction.atomic():
         signing = _lock(signing_party.signing)
-        locked = SigningParty.objects.select_for_update().get(pk=signing_party.pk)
+        locked = (
+            SigningParty.objects.select_for_update(of=("self",))
+            .select_related("signatory", "designated_by")
+            .get(pk=signing_party.pk)
+        )
+        if seen_designation is not None and seen_designation != designation_stamp(locked):
+            raise DesignationConflict(locked)
         live = _live(signing, party)
         if live is not None and live.status == Signature.Status.SIGNED:
             raise SigningError(
@@ -344,6 +375,9 @@ def signature_sign(
                 "signature": signature.pk,
                 "method": method,
                 "printed_name": signature.printed_name,
+                "printed_title": signature.printed_title,
+                "capacity": signature.capacity,
+                "signed_at": signature.signed_at,
                 "image_sha256": hashlib.sha256(data).hexdigest(),
                 "ip_address": signature.ip_address,
                 "user_agent": signature.user_agent,
@@ -403,7 +437,15 @@ def signature_decline(
             by=by,
             party_key=party.key,
             version=signing.version,
-            data={"signature": signature.pk, "reason": reason, "reason_public": reason_public},
+            data={
+                "signature": signature.pk,
+                "reason": reason,
+                "reason_public": reason_public,
+                "printed_name": signature.printed_name,
+                "printed_title": signature.printed_title,
+                "capacity": signature.capacity,
+                "signed_at": signature.signed_at,
+            },
         )
     return signature
 
@@ -488,6 +530,8 @@ def signature_record_offline(
                 "signature": signature.pk,
                 "method": method,
                 "printed_name": printed_name,
+                "printed_title": printed_title,
+                "capacity": capacity,
                 "signed_at": signed_at.isoformat(),
                 "scan_sha256": signature.scan_sha256,
             },

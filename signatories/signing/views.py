@@ -171,6 +171,7 @@ def signing_remind(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
 def designate(request: AuthenticatedHttpRequest, slug: str, party: str) -> HttpResponse:
     sp = get_signing_party_for(request.user, slug, party, DESIGNATE)
     form = DesignateForm(request.POST or None, signing_party=sp)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.signatory_designate(
@@ -179,8 +180,18 @@ def designate(request: AuthenticatedHttpRequest, slug: str, party: str) -> HttpR
                 printed_name=form.cleaned_data["printed_name"],
                 printed_title=form.cleaned_data["printed_title"],
                 capacity=form.cleaned_data["capacity"],
+                # Every form carries it ("" before the first designation); absent, nothing is checked.
+                seen_designation=form.cleaned_data["seen_designation"] if "seen_designation" in request.POST else None,
                 by=request.user,
             )
+        except services.DesignationConflict as conflict:
+            # 409: the page shows the designation now saved; sending again replaces it deliberately.
+            fresh = request.POST.copy()
+            fresh["seen_designation"] = services.designation_stamp(conflict.current)
+            form = DesignateForm(fresh, signing_party=sp)
+            form.is_valid()
+            form.add_error(None, str(conflict))
+            status = 409
         except services.SigningError as exc:
             form.add_error(None, str(exc))
         else:
@@ -190,6 +201,7 @@ def designate(request: AuthenticatedHttpRequest, slug: str, party: str) -> HttpR
         request,
         "signatories/signing/designate.html",
         {"declaration": sp.signing.declaration, "signing": sp.signing, "sp": sp, "form": form},
+        status=status,
     )
 
 

@@ -53,7 +53,7 @@ def test_altered_row_breaks_the_chain(trail: Declaration) -> None:
         )
     check = audit_verify(trail)
     assert (check.ok, check.broken_id) == (False, target.pk)
-    assert "does not match its hash" in check.problem
+    assert "does not match its keyed hash" in check.problem
     with pytest.raises(CommandError, match=f"BROKEN at entry id {target.pk}"):
         call_command("verify_audit", trail.slug)
 
