@@ -59,6 +59,10 @@ class Draft:
     def clause_count(self) -> int:
         return sum(len(s["clauses"]) for s in self.data["sections"])
 
+    def moved_count(self) -> int:
+        """Numbers found in the text and moved out of it (Word's own list numbers are not counted)."""
+        return sum(1 for n in self.numbers.values() if n != "#")
+
     def as_session(self) -> dict[str, Any]:
         return {"data": self.data, "numbers": self.numbers}
 

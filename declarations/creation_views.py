@@ -25,7 +25,9 @@ SESSION_KEY = "accord_new_declaration"
 
 
 class NewDeclarationForm(forms.Form):
-    secretariat = forms.ModelChoiceField(label=gettext_lazy("Secretariat"), queryset=Secretariat.objects.none())
+    secretariat = forms.ModelChoiceField(
+        label=gettext_lazy("Secretariat"), queryset=Secretariat.objects.none(), required=False
+    )
     languages = forms.CharField(
         label=gettext_lazy("Languages"),
         initial="en",
@@ -70,6 +72,11 @@ class NewDeclarationForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
+        if not data.get("secretariat"):
+            choices = list(self.fields["secretariat"].queryset[:2])  # type: ignore[attr-defined]
+            if len(choices) != 1:
+                raise forms.ValidationError(_("Choose the secretariat."))
+            data["secretariat"] = choices[0]
         data["language_list"] = [
             c.strip() for c in str(data.get("languages", "")).replace(" ", ",").split(",") if c.strip()
         ]
@@ -180,7 +187,7 @@ def declaration_new_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
             "sections": sections,
             "secretariat": secretariat,
             "clause_count": number,
-            "moved": sum(1 for n in draft.numbers.values() if n != "#"),
+            "moved": draft.moved_count(),
             "slug": pending["slug"],
         },
     )

@@ -11,7 +11,7 @@ from signatories.models import Party, Secretariat
 from signatories.people import secretariat_add_member, secretariat_create
 from signatories.services import party_upsert
 
-PASSWORD = "a long test password 42"  # noqa: S105
+PASSWORD = "a long test password 42"
 
 
 def make_user(username: str, *, email: str = "", superuser: bool = False):  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@ def _accept(link: str, client: Client | None = None, **extra: str):  # type: ign
 
 def test_an_invitation_lets_a_new_person_choose_a_password_once() -> None:
     """The link creates the account, adds the role, logs in; a second use is refused; only a hash is stored."""
-    secretariat, member = make_secretariat()
+    _secretariat, member = make_secretariat()
     party = make_party()
     invitation_create(email="Anne@Bretagne.example", party=party, role="focal_point", language="en", by=member)
     message = mail.outbox[-1]

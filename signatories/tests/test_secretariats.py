@@ -58,7 +58,9 @@ def test_import_declaration_belongs_to_the_only_secretariat_and_its_members_see_
     late = make_user("late")
     late.groups.add(secretariat.group)
     assert _client(late).get(reverse("declarations:detail", args=[declaration.slug])).status_code == 200
-    assert _client(make_user("stranger")).get(reverse("declarations:detail", args=[declaration.slug])).status_code == 404
+    assert (
+        _client(make_user("stranger")).get(reverse("declarations:detail", args=[declaration.slug])).status_code == 404
+    )
 
 
 def test_import_without_any_secretariat_is_refused_and_imports_nothing() -> None:

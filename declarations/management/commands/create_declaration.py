@@ -39,5 +39,5 @@ class Command(BaseCommand):
             raise CommandError(f"{exc} Nothing was created.") from exc
         self.stdout.write(
             f"Created '{declaration.slug}' for {secretariat.name}: {draft.clause_count()} clauses, "
-            f"{len(draft.numbers)} numbers moved out of the text."
+            f"{draft.moved_count()} numbers moved out of the text."
         )
