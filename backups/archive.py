@@ -269,9 +269,8 @@ def collect(declaration: Declaration, *, with_password_hashes: bool = False) -> 
         for attname in _fields_to(model, Group):
             group_ids.update(row[attname] for row in records[label] if row[attname] is not None)
     # The secretariat that runs the declaration travels by name, with its group (its rights do too).
-    records[SHARED["secretariats"]] = list(
-        Secretariat.objects.filter(pk=declaration.secretariat_id).values("id", "name", "slug", "group_id")
-    )
+    owner = Secretariat.objects.filter(pk=declaration.secretariat_id or 0)
+    records[SHARED["secretariats"]] = [dict(row) for row in owner.values("id", "name", "slug", "group_id")]
     group_ids.update(row["group_id"] for row in records[SHARED["secretariats"]])
     groups = Group.objects.filter(pk__in=group_ids).order_by("pk").values_list("id", "name")
     records[SHARED["groups"]] = [{"id": pk, "name": name} for pk, name in groups]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -546,6 +547,10 @@ def comment_reply(*, comment: Comment, text: str, by: User, now: datetime.dateti
 # --- reminders --------------------------------------------------------------------------------
 
 
+def _reminder_subject(declaration: Declaration) -> str:
+    return _("Reminder: comments due on %(title)s") % {"title": declaration.display_title()}
+
+
 def round_send_reminders(*, now: datetime.datetime | None = None, window: datetime.timedelta = REMINDER_WINDOW) -> int:
     """Remind parties that have not answered when a deadline is near; once per party per round."""
     now = _now(now)
@@ -566,9 +571,7 @@ def round_send_reminders(*, now: datetime.datetime | None = None, window: dateti
                 invitation.save(update_fields=["reminder_sent_at"])
                 notify(
                     _party_members([invitation.party]),
-                    subject=lambda round_=round_: (
-                        _("Reminder: comments due on %(title)s") % {"title": round_.declaration.display_title()}
-                    ),
+                    subject=functools.partial(_reminder_subject, round_.declaration),
                     template="consultations/email/reminder.txt",
                     context={"round": round_, "declaration": round_.declaration, "party": invitation.party},
                 )

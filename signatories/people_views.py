@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.auth_types import AuthenticatedHttpRequest
+from config.auth_types import AuthenticatedHttpRequest, User
 
 from . import people
 from .bulk_invite import invite_from_csv
@@ -197,7 +197,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _set_language_cookie(response: HttpResponse, user: object) -> None:
+def _set_language_cookie(response: HttpResponse, user: User) -> None:
     from django.conf import settings
 
     pref = AccountSettings.objects.filter(user=user).first()

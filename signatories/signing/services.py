@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 import uuid
@@ -77,6 +78,13 @@ def _check_turn(signing: Signing, signing_party: SigningParty) -> None:
     if waiting.exists():
         names = ", ".join(sp.party.short_name for sp in waiting.select_related("party"))
         raise SigningError(_("Parties sign in order: waiting for %(names)s.") % {"names": names})
+
+
+def _reminder_subject(deadline: datetime) -> str:
+    # Rendered per reader: the deadline in their time zone, named ("KST", "CET").
+    return _("Reminder: signing closes %(when)s") % {
+        "when": formats.date_format(timezone.localtime(deadline), "Y-m-d H:i T")
+    }
 
 
 def _signing_url(declaration: Declaration, party: Party | None = None) -> str:
@@ -588,10 +596,7 @@ def signing_send_reminders(*, now: datetime | None = None, signing: Signing | No
                 users = [sp.signatory] if sp.signatory else _focal_points([sp.party])
                 notify(
                     users,
-                    subject=lambda deadline=current.deadline: (
-                        _("Reminder: signing closes %(when)s")
-                        % {"when": formats.date_format(timezone.localtime(deadline), "Y-m-d H:i T")}
-                    ),
+                    subject=functools.partial(_reminder_subject, current.deadline),
                     template="signatories/email/signing_reminder.txt",
                     context={
                         "declaration": current.declaration,

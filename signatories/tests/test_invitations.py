@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from signatories.models import AccountSettings, Invitation, Membership
 from signatories.people import PeopleError, invitation_accept, invitation_create, invitation_revoke
+from signatories.services import membership_add
 
 from .people_factories import PASSWORD, link_in, make_party, make_secretariat, make_user
 
@@ -164,7 +165,7 @@ def test_deactivating_a_person_keeps_their_history() -> None:
     _secretariat, member = make_secretariat()
     party = make_party()
     person = make_user("signer")
-    Membership.objects.create(user=person, party=party, role="signatory")
+    membership_add(user=person, party=party, role="signatory", by=None)
     client = Client()
     client.force_login(member)
     client.post(reverse("signatories:person_deactivate", args=[person.pk]))

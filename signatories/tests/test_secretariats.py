@@ -77,6 +77,7 @@ def test_create_secretariat_command_and_choosing_one_of_several() -> None:
     with pytest.raises(CommandError, match="several secretariats"):
         call_command("import_declaration", str(MANIFESTO_FILE), stdout=StringIO())
     call_command("import_declaration", str(MANIFESTO_FILE), "--secretariat", "Second Alliance", stdout=StringIO())
-    assert Declaration.objects.get().secretariat.name == "Second Alliance"
+    secretariat = Declaration.objects.get().secretariat
+    assert secretariat is not None and secretariat.name == "Second Alliance"
     with pytest.raises(CommandError, match="already exists"):
         call_command("create_secretariat", "first alliance", stdout=StringIO())
