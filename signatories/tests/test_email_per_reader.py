@@ -88,3 +88,17 @@ def test_a_user_without_settings_gets_the_site_default_not_the_senders_language(
             by=users.get(username="secretariat"),
         )
     assert mail.outbox and all(m.subject.startswith("Comment round open") for m in mail.outbox)
+
+
+def test_password_reset_is_in_accords_pages_and_the_readers_language(client: object, settings: object) -> None:
+    """The reset e-mail follows the account's language and links to SITE_URL; the pages are Accord's own."""
+    settings.SITE_URL = "https://accord.example.org"  # type: ignore[attr-defined]
+    user = get_user_model().objects.create_user("kim", "kim@example.org", "a long test password 42")
+    account_update(user=user, language="ko", time_zone="Asia/Seoul", by=user)
+    page = client.get("/accounts/password_reset/")  # type: ignore[attr-defined]
+    assert 'href="/static/css/accord.css"' in page.content.decode() or "accord.css" in page.content.decode()
+    assert "Django administration" not in page.content.decode()
+    client.post("/accounts/password_reset/", {"email": "kim@example.org"})  # type: ignore[attr-defined]
+    (message,) = mail.outbox
+    assert message.subject == "Accord: 새 비밀번호 정하기"
+    assert "https://accord.example.org/accounts/reset/" in message.body
