@@ -195,7 +195,7 @@ def test_a_secretariat_runs_a_real_declaration_from_nothing(page: Page, live_ser
     assert len(invitations) == 7 and {m.to[0] for m in rounds} == set(languages) - {"member@example.org"}
     for message in mail.outbox:
         korean = languages[message.to[0]] == "ko"
-        assert _hangul(message.subject) == korean, (message.to, message.subject)
+        assert _hangul(str(message.subject)) == korean, (message.to, message.subject)
         assert _hangul(message.body.split("\n", 1)[0]) == korean, (message.to, message.body[:200])
     korean_round = next(m for m in rounds if m.to == ["focal.kr@example.org"])
     assert "개방형 지역 데이터" in korean_round.subject  # the declaration's own Korean title
