@@ -49,7 +49,7 @@ from declarations.models import (
     Section,
 )
 from documents.models import ExportJob, IssuedDocument
-from signatories.models import Membership, Party, Signature, Signing, SigningEvent, SigningParty
+from signatories.models import Membership, Party, Secretariat, Signature, Signing, SigningEvent, SigningParty
 
 FORMAT = "accord-archive/1"
 MANIFEST = "manifest.json"
@@ -139,6 +139,7 @@ SHARED = {
     "membership_history": "signatories.historicalmembership",
     "user_perms": "declarations.declarationuserobjectpermission",
     "group_perms": "declarations.declarationgroupobjectpermission",
+    "secretariats": "signatories.secretariat",
 }
 
 
@@ -267,6 +268,10 @@ def collect(declaration: Declaration, *, with_password_hashes: bool = False) -> 
             user_ids.update(row[attname] for row in records[label] if row[attname] is not None)
         for attname in _fields_to(model, Group):
             group_ids.update(row[attname] for row in records[label] if row[attname] is not None)
+    # The secretariat that runs the declaration travels by name, with its group (its rights do too).
+    owner = Secretariat.objects.filter(pk=declaration.secretariat_id or 0)
+    records[SHARED["secretariats"]] = [dict(row) for row in owner.values("id", "name", "slug", "group_id")]
+    group_ids.update(row["group_id"] for row in records[SHARED["secretariats"]])
     groups = Group.objects.filter(pk__in=group_ids).order_by("pk").values_list("id", "name")
     records[SHARED["groups"]] = [{"id": pk, "name": name} for pk, name in groups]
     # Password hashes stay home unless asked for: an archive travels further than the database.

@@ -21,7 +21,7 @@ from django.db import DatabaseError, connection, models, transaction
 from config.text import single_line_problem
 from declarations.interchange import content_hash
 from declarations.models import Declaration, DeclarationGroupObjectPermission, DeclarationUserObjectPermission
-from signatories.models import Membership, Party
+from signatories.models import Membership, Party, Secretariat
 from signatories.signing.audit import audit_verify
 
 from .archive import CHUNK, FILES, PARTS, SHARED, USER_FIELDS, Archive, ArchiveError, _history, _sha256, open_archive
@@ -211,6 +211,15 @@ def _restore(archive: Archive, written: list[str]) -> RestoreResult:
     maps[Group] = {
         row["id"]: Group.objects.get_or_create(name=row["name"])[0].pk for row in archive.rows(SHARED["groups"])
     }
+    maps[Secretariat] = {
+        row["id"]: (
+            Secretariat.objects.filter(name=row["name"]).first()
+            or Secretariat.objects.create(
+                name=row["name"], slug=_free_secretariat_slug(row["slug"]), group_id=maps[Group][row["group_id"]]
+            )
+        ).pk
+        for row in archive.rows(SHARED["secretariats"])
+    }
     _restore_users(archive, maps, files, result)
     _restore_parties(archive, maps, files)
     for part in PARTS:
@@ -284,6 +293,13 @@ def _restore_users(archive: Archive, maps: Maps, files: dict[str, str], result: 
         (created,) = _insert(User, [user])
         maps[User][row["id"]] = created.pk
         result.users_created.append(row["username"])
+
+
+def _free_secretariat_slug(slug: str) -> str:
+    base, n = slug, 2
+    while Secretariat.objects.filter(slug=slug).exists():
+        slug, n = f"{base[:36]}-{n}", n + 1
+    return slug
 
 
 def _restore_parties(archive: Archive, maps: Maps, files: dict[str, str]) -> None:

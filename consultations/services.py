@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -188,7 +189,7 @@ def round_open(
         declaration.status = locked.status
         notify(
             _party_members(invited),
-            subject=_("Comment round open: %(title)s") % {"title": locked.display_title()},
+            subject=lambda: _("Comment round open: %(title)s") % {"title": locked.display_title()},
             template="consultations/email/round_opened.txt",
             context={"round": round_, "declaration": locked},
         )
@@ -536,7 +537,7 @@ def comment_dispose(
         locked.save()
         notify(
             {u.pk: u for u in [*_party_focal_points(locked.party), locked.author]}.values(),
-            subject=_("Decision on your comment #%(number)s") % {"number": locked.number},
+            subject=lambda: _("Decision on your comment #%(number)s") % {"number": locked.number},
             template="consultations/email/disposition.txt",
             context={"comment": locked, "round": locked.round, "declaration": locked.round.declaration},
         )
@@ -563,7 +564,7 @@ def comment_reply(*, comment: Comment, text: str, by: User, now: datetime.dateti
             targets = list({u.pk: u for u in [*_party_focal_points(comment.party), comment.author]}.values())
         notify(
             [u for u in targets if u.pk != by.pk],
-            subject=_("New reply on comment #%(number)s") % {"number": comment.number},
+            subject=lambda: _("New reply on comment #%(number)s") % {"number": comment.number},
             template="consultations/email/reply.txt",
             context={"comment": comment, "reply": reply, "round": comment.round, "declaration": declaration},
         )
@@ -571,6 +572,10 @@ def comment_reply(*, comment: Comment, text: str, by: User, now: datetime.dateti
 
 
 # --- reminders --------------------------------------------------------------------------------
+
+
+def _reminder_subject(declaration: Declaration) -> str:
+    return _("Reminder: comments due on %(title)s") % {"title": declaration.display_title()}
 
 
 def round_send_reminders(*, now: datetime.datetime | None = None, window: datetime.timedelta = REMINDER_WINDOW) -> int:
@@ -593,7 +598,7 @@ def round_send_reminders(*, now: datetime.datetime | None = None, window: dateti
                 invitation.save(update_fields=["reminder_sent_at"])
                 notify(
                     _party_members([invitation.party]),
-                    subject=_("Reminder: comments due on %(title)s") % {"title": round_.declaration.display_title()},
+                    subject=functools.partial(_reminder_subject, round_.declaration),
                     template="consultations/email/reminder.txt",
                     context={"round": round_, "declaration": round_.declaration, "party": invitation.party},
                 )

@@ -9,9 +9,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from signatories.models import Membership, Party
+from signatories.models import Membership, Party, Secretariat
+from signatories.people import secretariat_create
 from signatories.services import membership_add, party_upsert
 
+from .creation import declaration_assign_secretariat
 from .interchange import parse
 from .models import Declaration
 from .services import (
@@ -26,6 +28,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent
 MANIFESTO_FILE = DATA_DIR / "declarations" / "data" / "deta-trustworthy-ai-manifesto.json"
 MEMBERS_FILE = DATA_DIR / "signatories" / "data" / "deta-members.json"
 MANIFESTO_SLUG = "deta-trustworthy-ai-manifesto"
+DEMO_SECRETARIAT = "DETA Secretariat"
 DEMO_PASSWORD = "accord-demo"  # noqa: S105 - demo only, created only with DEBUG on
 DEMO_PARTIES = ["gyeonggi", "catalonia", "kyoto", "occitanie"]
 ROLE_SUFFIX = {
@@ -86,6 +89,11 @@ def seed_demo(*, create_users: bool) -> Declaration:
         declaration = declaration_import(data=parse(MANIFESTO_FILE.read_bytes()), by=None, slug=MANIFESTO_SLUG)
     for party in parties.values():
         declaration_add_party(declaration=declaration, party=party, by=None)
+    organisation = Secretariat.objects.filter(name=DEMO_SECRETARIAT).first() or secretariat_create(
+        name=DEMO_SECRETARIAT, by=None
+    )
+    if declaration.secretariat_id is None:
+        declaration_assign_secretariat(declaration=declaration, secretariat=organisation, by=None)
     if not declaration.versions.exists():
         version_publish(declaration=declaration, label="Draft 28/08/2024", note="", by=None)
 
@@ -93,6 +101,8 @@ def seed_demo(*, create_users: bool) -> Declaration:
     if secretariat is not None:
         # No global permission and no admin: the secretariat works through the per-declaration loader
         # (decision 53). Rights come only from declaration_grant_secretariat.
+        # The demo login keeps its own per-declaration grant (tests withdraw it); it is not made a
+        # member of the organisation, whose group holds the same rights on the manifesto.
         declaration_grant_secretariat(declaration=declaration, user=secretariat, by=None)
     for key in DEMO_PARTIES:
         party = parties[key]

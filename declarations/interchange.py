@@ -181,9 +181,21 @@ def parse(raw: bytes | str) -> SnapshotData:
     return validate(data)
 
 
+SLUG_LENGTH = 40
+
+
+def short_slug(title: str) -> str:
+    """A slug of at most 40 characters, cut at a word boundary (long titles gave 80-character URLs)."""
+    slug = slugify(title)
+    if len(slug) > SLUG_LENGTH:
+        cut = slug[:SLUG_LENGTH]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
+    return slug.strip("-") or "declaration"
+
+
 def default_slug(data: SnapshotData) -> str:
     source = data.get("source_language", data["languages"][0])
-    return slugify(data["title"].get(source, ""))[:100] or "declaration"
+    return short_slug(data["title"].get(source, ""))
 
 
 TOP_LEVEL_ORDER = ["format", "slug", "title", "languages", "source_language", "versions", "sections"]

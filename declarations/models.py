@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from signatories.models import Party, pick_language
+from signatories.models import Party, Secretariat, pick_language
 
 
 class Declaration(models.Model):
@@ -41,6 +41,10 @@ class Declaration(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFTING)
     # Provenance labels from the imported file ("versions" in the interchange format).
     provenance = models.JSONField(_("provenance"), default=list, blank=True)
+    # The organisation that runs it; its members hold secretariat rights on it (services grant them).
+    secretariat = models.ForeignKey(
+        Secretariat, on_delete=models.PROTECT, null=True, blank=True, related_name="declarations"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

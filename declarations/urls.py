@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import creation_views, views
 
 app_name = "declarations"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("new/", creation_views.declaration_new, name="new"),
+    path("new/preview/", creation_views.declaration_new_preview, name="new_preview"),
     path("d/<slug:slug>/", views.declaration_detail, name="detail"),
+    path("d/<slug:slug>/parties/", creation_views.declaration_parties, name="parties"),
+    path("d/<slug:slug>/parties/add/", creation_views.declaration_parties_add, name="parties_add"),
+    path("d/<slug:slug>/parties/<slug:key>/remove/", creation_views.declaration_party_remove, name="party_remove"),
     # Drafting (secretariat): clauses
     path("d/<slug:slug>/clauses/<slug:key>/", views.clause_block, name="clause"),
     path("d/<slug:slug>/clauses/<slug:key>/edit/<str:language>/", views.clause_edit, name="clause_edit"),

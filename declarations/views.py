@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.auth_types import AuthenticatedHttpRequest
 from signatories.models import Membership
+from signatories.people import secretariats_of
 
 from . import forms, page_cache, redline, selectors, services
 from .models import Clause, ClauseText, Declaration, DeclarationVersion, Section
@@ -43,7 +44,11 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("slug")
     )
     memberships = Membership.objects.filter(user=request.user).select_related("party")
-    return render(request, "declarations/dashboard.html", {"declarations": declarations, "memberships": memberships})
+    return render(
+        request,
+        "declarations/dashboard.html",
+        {"declarations": declarations, "memberships": memberships, "secretariats": secretariats_of(request.user)},
+    )
 
 
 # Where the cached content goes in the page. Nothing a user types can produce it: "<" is escaped.

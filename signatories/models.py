@@ -26,6 +26,7 @@ class Party(models.Model):
         REGIONAL = "regional government", _("Regional government")
         INTERNATIONAL = "international organisation", _("International organisation")
         COMPANY = "company", _("Company")
+        CIVIL_SOCIETY = "civil society", _("Civil society")
         OTHER = "other", _("Other")
 
     key = models.SlugField(_("key"), max_length=64, unique=True)
@@ -138,14 +139,18 @@ class MailDelivery(models.Model):
         return f"{self.to_address}: {self.subject} ({self.status})"
 
 
-# Signing lives in its own module; imported here so Django finds its models.
+# Signing and people live in their own modules; imported here so Django finds their models.
+from .people_models import AccountSettings, Invitation, Secretariat  # noqa: E402
 from .signing.models import Signature, Signing, SigningEvent, SigningParty  # noqa: E402
 
 __all__ = [
+    "AccountSettings",
+    "Invitation",
     "MailDelivery",
     "Membership",
     "NotificationPreference",
     "Party",
+    "Secretariat",
     "Signature",
     "Signing",
     "SigningEvent",

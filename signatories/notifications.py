@@ -1,14 +1,19 @@
-"""E-mail notifications: recorded with the change, sent after it commits by a background task.
+"""E-mail notifications: one per reader, in the reader's language and time zone, recorded with the
+change and sent after it commits by a background task.
 
-The one place Accord sends mail is `deliver` (through the task in tasks.py). A mail server that is
-down never turns a saved change into a 500 (issue 18): the delivery is retried with back-off and
-a failure stays visible to the secretariat of the declaration (/d/<slug>/mail/).
+`render_for(reader, ...)` is the one place that turns a message into a reader's subject and body;
+`deliver` (through the task in tasks.py) is the one place that sends. A mail server that is down
+never turns a saved change into a 500 (issue 18): the delivery is retried with back-off and a
+failure stays visible to the secretariat of the declaration (/d/<slug>/mail/).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Iterable
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -16,19 +21,86 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from config.auth_types import User
 from config.text import one_line, show_controls
 from declarations.models import Declaration
 
-from .models import MailDelivery, NotificationPreference
+from .models import AccountSettings, MailDelivery, NotificationPreference
 
 logger = logging.getLogger(__name__)
 
 # Waits before the 2nd, 3rd, ... attempt; after the last one the delivery is marked failed.
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+
+# A subject is given as a function so that it is translated (and the declaration's title picked)
+# in the reader's language, not in the language of whoever caused the e-mail.
+type Subject = Callable[[], str] | str
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who an e-mail is for: address, language and time zone (a user, or an invited address)."""
+
+    email: str
+    language: str
+    time_zone: str
+    user: User | None = None
+
+
+def _ui_language(code: str | None) -> str:
+    codes = {c for c, _ in settings.LANGUAGES}
+    return code if code in codes else settings.LANGUAGE_CODE
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def readers(users: Iterable[User]) -> list[Reader]:
+    """The users as readers, with the language and time zone of their account settings."""
+    users = list(users)
+    prefs = {a.user_id: a for a in AccountSettings.objects.filter(user__in=users)}
+    out = []
+    for user in users:
+        pref = prefs.get(user.pk)
+        out.append(
+            Reader(
+                email=user.email,
+                language=_ui_language(pref.language if pref else None),
+                time_zone=pref.time_zone if pref else settings.TIME_ZONE,
+                user=user,
+            )
+        )
+    return out
+
+
+def reader_of(user: User) -> Reader:
+    return readers([user])[0]
+
+
+@contextlib.contextmanager
+def reading_as(reader: Reader) -> Iterator[None]:
+    """Translation and time zone of `reader` for whatever is rendered inside."""
+    with translation.override(_ui_language(reader.language)), timezone.override(_zone(reader.time_zone)):
+        yield
+
+
+def render_for(reader: Reader, *, subject: Subject, template: str, context: dict[str, object]) -> tuple[str, str]:
+    """Subject and body of one e-mail for one reader: their language, their time zone, SITE_URL links."""
+    with reading_as(reader):
+        text = subject() if callable(subject) else str(subject)
+        body = render_to_string(
+            template, {"site_url": settings.SITE_URL, **context, "recipient": reader.user, "reader": reader}
+        )
+    # Issue 18: a header cannot hold a line break (a title with one made every send fail after the
+    # change was saved), and direction controls from user text are shown as markers, not obeyed.
+    return one_line(show_controls(text))[:300], show_controls(body)
 
 
 def recipients(users: Iterable[User]) -> list[User]:
@@ -40,38 +112,27 @@ def recipients(users: Iterable[User]) -> list[User]:
     return [u for u in users if u.pk not in opted_out]
 
 
-def _safe_subject(subject: str) -> str:
-    # A line break in a header is refused by Django's mail (BadHeaderError): one line, always.
-    return " ".join(str(subject).split())[:300]
-
-
-def notify(users: Iterable[User], *, subject: str, template: str, context: dict[str, object] | None = None) -> None:
-    """Record one e-mail per recipient, rendered from `template` (.txt), and send them once the change commits."""
-    targets = recipients(users)
+def send_to(targets: list[Reader], *, subject: Subject, template: str, context: dict[str, object]) -> None:
+    """Record one e-mail per reader, rendered now for that reader, and send them once the change commits."""
     if not targets:
         return
-    # Issue 18: a line break in a title made every send raise BadHeaderError (after the change was
-    # saved); direction controls from user text are shown as markers, in the subject and the body.
-    subject = one_line(show_controls(subject))
-    ctx = {"site_url": settings.SITE_URL, **(context or {})}
-    declaration = ctx.get("declaration")
+    declaration = context.get("declaration")
     if not isinstance(declaration, Declaration) or declaration.pk is None:
         declaration = None
-    deliveries = []
-    # Rendered now, in the language active when the event happens (decision 34).
-    for user in targets:
-        deliveries.append(
-            MailDelivery.objects.create(
-                declaration=declaration,
-                recipient=user,
-                to_address=user.email,
-                subject=_safe_subject(subject),
-                body=show_controls(render_to_string(template, {**ctx, "recipient": user})),
-            )
+    ids = []
+    for reader in targets:
+        text, body = render_for(reader, subject=subject, template=template, context=context)
+        delivery = MailDelivery.objects.create(
+            declaration=declaration, recipient=reader.user, to_address=reader.email, subject=text, body=body
         )
-    ids = [d.pk for d in deliveries]
+        ids.append(delivery.pk)
     # robust: whatever happens while queueing is logged, never raised into the request.
     transaction.on_commit(lambda: _enqueue(ids), robust=True)
+
+
+def notify(users: Iterable[User], *, subject: Subject, template: str, context: dict[str, object] | None = None) -> None:
+    """Record and send one e-mail per recipient who wants it, rendered from `template` (.txt) for each."""
+    send_to(readers(recipients(users)), subject=subject, template=template, context=context or {})
 
 
 def _enqueue(ids: list[int], *, run_after: datetime | None = None) -> None:
@@ -148,11 +209,17 @@ def wants_email(user: User) -> bool:
 
 
 __all__ = [
+    "Reader",
     "deliver",
     "get_user_model",
     "notify",
+    "reader_of",
+    "readers",
+    "reading_as",
     "recipients",
+    "render_for",
     "retry_due",
+    "send_to",
     "set_email_notifications",
     "undelivered_count",
     "wants_email",

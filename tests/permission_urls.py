@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from .permission_world import World
@@ -66,6 +67,18 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "signatories:record_offline": lambda w: {**d(w), "party": "gyeonggi"},
     "signatories:signature_image": lambda w: {**d(w), "pk": w.signature.pk},
     "signatories:signature_scan": lambda w: {**d(w), "pk": w.paper.pk},
+    "declarations:parties": d,
+    "declarations:parties_add": d,
+    "declarations:party_remove": lambda w: {**d(w), "key": "gyeonggi"},
+    "signatories:secretariat": lambda w: {"slug": "deta-secretariat"},
+    "signatories:secretariat_bulk_invite": lambda w: {"slug": "deta-secretariat"},
+    "signatories:invitation_resend": lambda w: {"pk": 999_999},
+    "signatories:invitation_revoke": lambda w: {"pk": 999_999},
+    "signatories:invitation_accept": lambda w: {"token": "not-a-token"},
+    # The admin's own account: a POST by the admin is refused (no one deactivates themselves).
+    "signatories:person_deactivate": lambda w: {"pk": get_user_model().objects.get(username="siteadmin").pk},
+    "signatories:party": lambda w: {"key": "gyeonggi"},
+    "signatories:party_edit": lambda w: {"key": "gyeonggi"},
 }
 for _name in ["comment", "comment_edit", "comment_discard", "comment_dispose", "comment_withdraw", "comment_reply"]:
     KWARGS[f"consultations:{_name}"] = lambda w: {**d(w), "number": w.round.number, "comment_id": w.submitted.pk}

@@ -12,6 +12,13 @@ from django.core.management import CommandError, call_command
 from declarations.demo import MANIFESTO_FILE
 from declarations.interchange import InterchangeError, content_hash, parse
 from declarations.models import Clause, ClauseText, Declaration, Section
+from signatories.people import secretariat_create
+
+
+@pytest.fixture(autouse=True)
+def _secretariat(db: None) -> None:
+    """An import belongs to a secretariat (issue 20); these tests use the only one."""
+    secretariat_create(name="Interchange test secretariat", by=None)
 
 
 def _export(slug: str, *extra: str) -> str:

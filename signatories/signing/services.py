@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 import uuid
@@ -11,7 +12,7 @@ from datetime import datetime, timedelta
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -96,6 +97,13 @@ def _store_after_commit(signature: Signature, field: str, content: File[bytes], 
             Signature.objects.filter(pk=signature.pk).update(**{field: saved})
 
     transaction.on_commit(write)
+
+
+def _reminder_subject(deadline: datetime) -> str:
+    # Rendered per reader: the deadline in their time zone, named ("KST", "CET").
+    return _("Reminder: signing closes %(when)s") % {
+        "when": formats.date_format(timezone.localtime(deadline), "Y-m-d H:i T")
+    }
 
 
 def _signing_url(declaration: Declaration, party: Party | None = None) -> str:
@@ -191,7 +199,7 @@ def signing_open(
         )
         notify(
             _focal_points(parties),
-            subject=_("Signing is open: %(title)s") % {"title": locked.display_title()},
+            subject=lambda: _("Signing is open: %(title)s") % {"title": locked.display_title()},
             template="signatories/email/signing_opened.txt",
             context={"declaration": locked, "version": version, "deadline": deadline, "url": _signing_url(locked)},
         )
@@ -289,7 +297,7 @@ def signatory_designate(
         )
         notify(
             [user],
-            subject=_("You are asked to sign: %(title)s") % {"title": signing.declaration.display_title()},
+            subject=lambda: _("You are asked to sign: %(title)s") % {"title": signing.declaration.display_title()},
             template="signatories/email/signatory_designated.txt",
             context={
                 "declaration": signing.declaration,
@@ -591,8 +599,9 @@ def signing_reopen(
             users = [sp.signatory] if sp and sp.signatory else _focal_points([signature.party])
             notify(
                 users,
-                subject=_("The text changed: please sign again — %(title)s")
-                % {"title": locked.declaration.display_title()},
+                subject=lambda: (
+                    _("The text changed: please sign again — %(title)s") % {"title": locked.declaration.display_title()}
+                ),
                 template="signatories/email/signature_superseded.txt",
                 context={
                     "declaration": locked.declaration,
@@ -652,7 +661,7 @@ def signing_send_reminders(*, now: datetime | None = None, signing: Signing | No
                 users = [sp.signatory] if sp.signatory else _focal_points([sp.party])
                 notify(
                     users,
-                    subject=_("Reminder: signing closes %(when)s UTC") % {"when": f"{current.deadline:%Y-%m-%d %H:%M}"},
+                    subject=functools.partial(_reminder_subject, current.deadline),
                     template="signatories/email/signing_reminder.txt",
                     context={
                         "declaration": current.declaration,

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from declarations.interchange import InterchangeError, parse
 from declarations.models import ClauseText, Declaration, DeclarationVersion, Section
 from declarations.services import DeclarationError, clause_text_update, declaration_import
+from signatories.people import secretariat_create
 
 from . import corpus
 from .conftest import CLAUSE_KEY, clause, db_state, user
@@ -205,6 +206,7 @@ def test_import_with_a_byte_order_mark_and_hostile_text_round_trips(tmp_path: Pa
     )
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    secretariat_create(name="Hostile test secretariat", by=None)  # an import belongs to a secretariat
     call_command("import_declaration", str(path), "--slug", "hostile")
     out = tmp_path / "out.json"
     call_command("export_declaration", "hostile", "--out", str(out))

@@ -3,7 +3,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
+from declarations.creation import CreationError, declaration_assign_secretariat, pick_secretariat
 from declarations.interchange import InterchangeError, parse
 from declarations.services import DeclarationError, declaration_import
 
@@ -13,11 +15,15 @@ def _limit(limit: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Import a declaration from Accord's interchange JSON (docs/interchange.md)."
+    help = (
+        "Import a declaration from Accord's interchange JSON (docs/interchange.md) for a secretariat, "
+        "whose members can then see and run it."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
         parser.add_argument("--slug", help="Slug to use instead of the file's or the title's.")
+        parser.add_argument("--secretariat", help="Name of the secretariat (default: the only one).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
@@ -33,11 +39,15 @@ class Command(BaseCommand):
             if len(raw) > limit:
                 raise CommandError(f"{path} is larger than the limit; {_limit(limit)}. Nothing was imported.")
             data = parse(raw)
-            declaration = declaration_import(data=data, by=None, slug=options["slug"])
+            # Before anything is written: an import nobody could see was the defect of issue 20.
+            secretariat = pick_secretariat(options["secretariat"])
+            with transaction.atomic():
+                declaration = declaration_import(data=data, by=None, slug=options["slug"])
+                declaration_assign_secretariat(declaration=declaration, secretariat=secretariat, by=None)
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
         except InterchangeError as exc:
             raise CommandError(f"{path}: invalid field {exc.path}: {exc.message}. Nothing was imported.") from exc
-        except DeclarationError as exc:
+        except (DeclarationError, CreationError) as exc:
             raise CommandError(f"{exc} Nothing was imported.") from exc
-        self.stdout.write(f"Imported '{declaration.slug}'.")
+        self.stdout.write(f"Imported '{declaration.slug}' for {secretariat.name}.")
