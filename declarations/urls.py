@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "declarations"
 urlpatterns = [
@@ -28,4 +28,5 @@ urlpatterns = [
     path("d/<slug:slug>/versions/publish/", views.version_publish, name="version_publish"),
     path("d/<slug:slug>/versions/<int:number>/", views.version_detail, name="version"),
     path("d/<slug:slug>/compare/", views.compare, name="compare"),
+    path("d/<slug:slug>/versions/<int:number>/export.docx", export_views.version_docx, name="version_docx"),
 ]

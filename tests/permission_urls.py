@@ -54,6 +54,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "declarations:section_restore": lambda w: {**d(w), "key": "core-values"},
     "declarations:clause_add": lambda w: {**d(w), "section_key": "core-values"},
     "declarations:version": lambda w: {**d(w), "number": 1},
+    "declarations:version_docx": lambda w: {**d(w), "number": 1},
     "consultations:round": lambda w: {**d(w), "number": w.round.number},
     "consultations:round_close": lambda w: {**d(w), "number": w.round.number},
     "consultations:party_submit": lambda w: {**d(w), "number": w.round.number},
