@@ -29,4 +29,5 @@ urlpatterns = [
     path("d/<slug:slug>/versions/<int:number>/", views.version_detail, name="version"),
     path("d/<slug:slug>/compare/", views.compare, name="compare"),
     path("d/<slug:slug>/versions/<int:number>/export.docx", export_views.version_docx, name="version_docx"),
+    path("d/<slug:slug>/versions/<int:number>/export.md", export_views.version_markdown, name="version_markdown"),
 ]

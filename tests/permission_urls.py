@@ -55,6 +55,8 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "declarations:clause_add": lambda w: {**d(w), "section_key": "core-values"},
     "declarations:version": lambda w: {**d(w), "number": 1},
     "declarations:version_docx": lambda w: {**d(w), "number": 1},
+    "declarations:version_markdown": lambda w: {**d(w), "number": 1},
+    "documents:version_akn": lambda w: {**d(w), "number": 1},
     "consultations:round": lambda w: {**d(w), "number": w.round.number},
     "consultations:round_close": lambda w: {**d(w), "number": w.round.number},
     "consultations:party_submit": lambda w: {**d(w), "number": w.round.number},
