@@ -251,7 +251,7 @@ def plan_docx(data: bytes, *, round: CommentRound, filename: str = "") -> Import
                 continue
             language, key = match
         anchored.update(paragraph.comment_ids)
-        where = _("Paragraph %(key)s (%(language)s)") % {"key": key, "language": language}
+        where = _("clause %(key)s (%(language)s)") % {"key": key, "language": language}
         current = live.get((key, language))
         problem = ""
         if original != exported.get((key, language)):
