@@ -133,6 +133,8 @@ def _read_body(root: etree._Element, markers: set[str]) -> tuple[list[_Paragraph
             elif node.tag in _TEXT and counting:
                 piece = _text_of(node)
                 ancestors = {a.tag for a in node.iterancestors() if a is not p}
+                if ancestors & _DELETED and ancestors & _INSERTED:
+                    continue  # proposed and withdrawn again within the file: in neither text
                 if ancestors & _DELETED:
                     paragraph.before.append(piece)
                     paragraph.authors.update(_authors(node, _DELETED))
@@ -261,7 +263,9 @@ def plan_docx(data: bytes, *, round: CommentRound, filename: str = "") -> Import
         elif current != original:
             problem = _("The clause changed since the export.")
         for comment_id in paragraph.comment_ids:
-            author, text = comments.get(comment_id, ("", ""))
+            if comment_id not in comments:
+                continue  # a range whose comment was deleted (Word may leave the range marks behind)
+            author, text = comments[comment_id]
             source = _("Word comment by %(author)s on %(where)s") % {"author": author or "?", "where": where}
             body = check_text(text, source)
             quote = check_text(quotes.get(comment_id, "")[:QUOTE_LENGTH], source)
@@ -322,7 +326,9 @@ def _outside(
     """Comments and tracked changes in a paragraph that is not a clause (title, headings, a new paragraph)."""
     reason = _("It is outside the clauses (a title, a heading or text that is not a clause of the version).")
     for comment_id in paragraph.comment_ids:
-        author, text = comments.get(comment_id, ("", ""))
+        if comment_id not in comments:
+            continue
+        author, text = comments[comment_id]
         source = _("Word comment by %(author)s") % {"author": author or "?"}
         plan.unmatched.append(Unmatched(source=source, reason=reason, excerpt=check_text(text, source)))
     if paragraph.changed != paragraph.original:

@@ -233,3 +233,40 @@ def test_uploads_are_checked_before_reading() -> None:
         read_upload(SimpleUploadedFile("a.docm", b"x"), extensions=(".docx",))
     with pytest.raises(FileImportError, match="Upload a Word file"):
         read_upload(SimpleUploadedFile("a.pdf", b"x"), extensions=(".docx",))
+
+
+def test_what_word_itself_writes_is_read(demo: Declaration, rnd: CommentRound, export: bytes) -> None:
+    """Runs split with revision ids and proofing marks, a comment range starting before the number, and an
+    insertion that was deleted again (Word nests w:del in w:ins): read as the reviewer sees the text."""
+    name = marker(demo, "en", "democracy").encode()
+    original = text(demo, "democracy", "en")
+    head, tail = original.split(" ", 1)
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def rewrite(xml: bytes) -> bytes:
+        start = xml.index(b'<w:bookmarkStart w:id="', xml.index(name) - 40)
+        paragraph_start = xml.rindex(b"<w:p>", 0, start)
+        paragraph_end = xml.index(b"</w:p>", start) + len(b"</w:p>")
+        word = (
+            f'<w:p {w}><w:commentRangeStart w:id="7"/><w:r w:rsidR="00AB12CD"><w:t xml:space="preserve">4.\t</w:t></w:r>'
+            f'<w:bookmarkStart w:id="1" w:name="{name.decode()}"/><w:proofErr w:type="spellStart"/>'
+            f'<w:r w:rsidR="00AB12CD"><w:t>{head}</w:t></w:r><w:proofErr w:type="spellEnd"/>'
+            f'<w:ins w:id="90" w:author="Lee" w:date="2030-03-02T10:00:00Z"><w:del w:id="91" w:author="Kim" '
+            f'w:date="2030-03-02T11:00:00Z"><w:r><w:delText>, withdrawn,</w:delText></w:r></w:del></w:ins>'
+            f'<w:r w:rsidRPr="00FF0011"><w:t xml:space="preserve"> {escape(tail)}</w:t></w:r>'
+            f'<w:ins w:id="92" w:author="Lee" w:date="2030-03-02T10:00:00Z"><w:r><w:t xml:space="preserve"> Indeed.</w:t>'
+            f'</w:r></w:ins><w:commentRangeEnd w:id="7"/><w:r><w:commentReference w:id="7"/></w:r>'
+            f'<w:bookmarkEnd w:id="1"/></w:p>'
+        ).encode()
+        return xml[:paragraph_start] + word + xml[paragraph_end:]
+
+    data = annotate(export, comments=[(marker(demo, "en", "diagnosis"), "trustworthy", "placeholder", "Lee")])
+    data = replace_part(data, "word/document.xml", rewrite)
+    data = replace_part(data, "word/comments.xml", lambda b: b.replace(b'w:id="0"', b'w:id="7"', 1))
+    plan = plan_docx(data, round=rnd)
+    # The comment (renumbered 7) now hangs on the rewritten paragraph; its old range (id 0) has no comment left.
+    assert [(i.kind, i.clause_key, i.proposed_text or i.text) for i in plan.items] == [
+        ("general", "democracy", f"“{original[:300].strip()}”\n\nplaceholder"),
+        ("proposed_text", "democracy", original + " Indeed."),
+    ]
+    assert plan.unmatched == []
