@@ -81,8 +81,9 @@ def import_upload(request: AuthenticatedHttpRequest, slug: str, number: int) -> 
     status = 200
     # Refused on the declared length before Django reads the body into a temporary file.
     if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD + _ENVELOPE:
-        form = UploadForm()
-        form.add_error("file", _("The file is larger than 50 MB."))
+        form = UploadForm(data={}, files={})
+        form.is_valid()  # bound and empty, so the size message replaces "this field is required"
+        form.errors["file"] = form.error_class([_("The file is larger than 50 MB.")])
         return render(request, "consultations/import.html", {**context, "form": form}, status=400)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

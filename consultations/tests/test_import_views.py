@@ -70,3 +70,14 @@ def test_who_may_import(demo: Declaration, rnd: CommentRound, user_client: Any, 
     assert user_client("gyeonggi.signatory").get(url(demo, rnd)).status_code == 403
     assert user_client("outsider").get(url(demo, rnd)).status_code == 404
     assert user_client("outsider").post(url(demo, rnd, "confirm/"), {"token": "x"}).status_code == 404
+
+
+def test_an_upload_over_50_mb_is_refused_before_the_body_is_read(
+    demo: Declaration, rnd: CommentRound, user_client: Any, at_now: Any
+) -> None:
+    """The declared length decides: Django never spools a 60 MB body to disk for the import page."""
+    response = user_client("gyeonggi.reviewer").post(
+        url(demo, rnd), {"file": SimpleUploadedFile("x.docx", b"small")}, CONTENT_LENGTH=str(60 * 1024 * 1024)
+    )
+    assert response.status_code == 400
+    assert "The file is larger than 50 MB." in response.content.decode()
