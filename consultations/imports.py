@@ -25,6 +25,7 @@ from .services import MAX_COMMENT_LENGTH, ConsultationError, comment_create
 
 MAX_UPLOAD = 50 * 1024 * 1024  # bytes, checked on the upload's size before anything is read
 MAX_ITEMS = 1000  # planned comments per file: a preview beyond that is not a review
+MAX_PLAN_CHARACTERS = 5_000_000
 
 # Bidirectional controls reorder what a reader sees (the "Trojan Source" trick): a reviewer's comment
 # could read one way in the preview and another in the record.
@@ -150,7 +151,9 @@ def mark_duplicates(plan: ImportPlan, *, round: CommentRound, party: Party) -> I
         seen.add(signature)
         kept.append(item)
     plan.items = kept
-    if len(kept) > MAX_ITEMS:
+    # The plan waits in the session between preview and confirmation: bounded in count and in size.
+    size = sum(len(i.text) + len(i.proposed_text) + len(i.base_text) for i in kept)
+    if len(kept) > MAX_ITEMS or size > MAX_PLAN_CHARACTERS:
         raise FileImportError(_("The file holds more than %(n)d comments; split it.") % {"n": MAX_ITEMS})
     return plan
 
