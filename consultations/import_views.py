@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -81,7 +82,7 @@ def import_upload(request: AuthenticatedHttpRequest, slug: str, number: int) -> 
     status = 200
     # Refused on the declared length before Django reads the body into a temporary file.
     if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD + _ENVELOPE:
-        form = UploadForm(data={}, files={})
+        form = UploadForm(data={}, files=MultiValueDict())
         form.is_valid()  # bound and empty, so the size message replaces "this field is required"
         form.errors["file"] = form.error_class([_("The file is larger than 50 MB.")])
         return render(request, "consultations/import.html", {**context, "form": form}, status=400)
