@@ -198,6 +198,8 @@ def comments_import(
                     section=section,
                     by=by,
                     now=now,
+                    # The history says where the draft came from: the file and the place in it.
+                    reason=f"Imported from {plan.filename or 'a file'}: {item.source}",
                 )
             )
     return created

@@ -74,6 +74,9 @@ def test_comments_and_tracked_changes_become_exactly_the_expected_drafts(
     assert all(c.status == Comment.Status.DRAFT and c.author.username == "gyeonggi.reviewer" for c in comments)
     proposal = next(c for c in comments if c.clause and c.clause.key == "vision")
     assert proposal.base_text == vision
+    assert proposal.history.get().history_change_reason == (
+        "Imported from annotated.docx: Tracked changes by Kim in clause vision (en)"
+    )
     reasons = sorted((u.source, u.excerpt) for u in plan.unmatched)
     assert reasons == sorted(
         [
