@@ -10,14 +10,17 @@ import zipfile
 from collections.abc import Callable
 from copy import copy
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from config.text import show_controls
 from signatories.models import Party
@@ -202,13 +205,18 @@ def _cell_text(value: str) -> tuple[str, bool]:
     return f"<t{space}>{escaped}</t>", value.startswith(FORMULA_PREFIXES)
 
 
-def _sheet_rows(rows: list[MatrixRow], body: int, quoted: Callable[[], int]) -> str:
-    """``<row>`` elements for the body, from row 2; ``quoted()`` gives the style index of quote-prefixed text."""
+def _sheet_rows(rows: list[MatrixRow], body: int, quoted: Callable[[], int], key: int | None = None) -> str:
+    """``<row>`` elements for the body, from row 2; ``quoted()`` gives the style index of quote-prefixed text.
+
+    ``key`` is the style of column A (the comment number, locked while the rest of the body is editable).
+    """
     parts: list[str] = []
     append = parts.append
+    plain = body
     for index, row in enumerate(rows, start=2):
         append(f'<row r="{index}">')
         for letter, value in zip(_LETTERS, row.cells(), strict=True):
+            body = key if key is not None and letter == "A" else plain
             if value is None:
                 append(f'<c r="{letter}{index}" s="{body}" t="n"/>')
             elif isinstance(value, str):
@@ -241,21 +249,63 @@ def matrix_xlsx(round: CommentRound) -> bytes:
     for letter, width in zip(_LETTERS, _WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
+    _finish_sheet(sheet, last_row=len(rows) + 1)
     body_xml = ""
     if rows:
         # Styles are numbered in the order cells first use them: the header's, the body's, then quote-prefixed text.
         sheet["A1"].style_id  # noqa: B018  # registers the header's style first
         style = StyleArray()
         style.alignmentId = workbook._alignments.add(Alignment(wrap_text=True, vertical="top"))  # type: ignore[attr-defined]
+        # The sheet is protected: the comment number (the key the secretariat's record refers to) stays locked,
+        # the rest of the body is editable (dispositions and reasons are typed offline).
+        key_style = copy(style)
+        key_style.protectionId = workbook._protections.add(Protection(locked=True))  # type: ignore[attr-defined]
+        style.protectionId = workbook._protections.add(Protection(locked=False))  # type: ignore[attr-defined]
         quoted_style = copy(style)
         quoted_style.quotePrefix = 1
         styles = workbook._cell_styles  # type: ignore[attr-defined]  # openpyxl's private style table
-        body_xml = _sheet_rows(rows, styles.add(style), lambda: styles.add(quoted_style))
+        body = styles.add(style)
+        body_xml = _sheet_rows(rows, body, lambda: styles.add(quoted_style), styles.add(key_style))
     buffer = io.BytesIO()
     workbook.save(buffer)
     if not rows:
         return buffer.getvalue()
     return _with_body(buffer.getvalue(), body_xml, last_row=len(rows) + 1)
+
+
+def _finish_sheet(sheet: Any, *, last_row: int) -> None:
+    """Autofilter, print setup (landscape, header row on every page, one page wide), type list, protection."""
+    last = _LETTERS[-1]
+    sheet.auto_filter.ref = f"A1:{last}{last_row}"
+    print_setup(sheet)
+    types = DataValidation(
+        type="list",
+        formula1='"' + ",".join(str(label) for _value, label in Comment.Kind.choices) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+    )
+    types.error = _("Choose a type from the list.")
+    sheet.add_data_validation(types)
+    types.add(f"E2:E{max(last_row, 2)}")
+    protect(sheet)
+
+
+def print_setup(sheet: Any) -> None:
+    """Landscape, the header row repeated on every page, fitted to one page wide."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "1:1"
+
+
+def protect(sheet: Any) -> None:
+    """Protect the sheet's locked cells (no password: it guards against slips, not people) but allow filtering."""
+    sheet.protection.sheet = True
+    sheet.protection.autoFilter = False
+    sheet.protection.sort = False
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
 
 
 def _with_body(xlsx: bytes, body_xml: str, *, last_row: int) -> bytes:

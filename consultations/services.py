@@ -282,6 +282,7 @@ def comment_create(
     section: Section | None = None,
     by: User,
     now: datetime.datetime | None = None,
+    reason: str = "Drafted",
 ) -> Comment:
     """Draft a comment for a party; only the party sees it until its focal point submits."""
     now = _now(now)
@@ -306,7 +307,7 @@ def comment_create(
             clause=clause,
             section=section,
         )
-        comment._change_reason = "Drafted"  # type: ignore[attr-defined]
+        comment._change_reason = reason[:100]  # type: ignore[attr-defined]
         comment.save()
     return comment
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "consultations"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
         name="matrix",
     ),
     path("d/<slug:slug>/rounds/<int:number>/comments/new/", views.comment_new, name="comment_new"),
+    path("d/<slug:slug>/rounds/<int:number>/import/", import_views.import_upload, name="import"),
+    path("d/<slug:slug>/rounds/<int:number>/import/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("d/<slug:slug>/rounds/<int:number>/my-matrix.xlsx", import_views.party_matrix, name="party_matrix"),
     path("d/<slug:slug>/rounds/<int:number>/comments/<int:comment_id>/", views.comment_detail, name="comment"),
     path("d/<slug:slug>/rounds/<int:number>/comments/<int:comment_id>/edit/", views.comment_edit, name="comment_edit"),
     path(

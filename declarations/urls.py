@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import creation_views, views
+from . import creation_views, export_views, views
 
 app_name = "declarations"
 urlpatterns = [
@@ -33,4 +33,6 @@ urlpatterns = [
     path("d/<slug:slug>/versions/publish/", views.version_publish, name="version_publish"),
     path("d/<slug:slug>/versions/<int:number>/", views.version_detail, name="version"),
     path("d/<slug:slug>/compare/", views.compare, name="compare"),
+    path("d/<slug:slug>/versions/<int:number>/export.docx", export_views.version_docx, name="version_docx"),
+    path("d/<slug:slug>/versions/<int:number>/export.md", export_views.version_markdown, name="version_markdown"),
 ]
