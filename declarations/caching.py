@@ -7,7 +7,8 @@ everything a body can depend on besides what the request chose to show:
   text, so a body is never older than the stamp it is stored under;
 - the reader's permissions on the declaration (all their codenames, not a role flag: a template that
   branches on a new permission still never serves one reader's body to another);
-- the declaration row (title, status, languages change `updated_at`) and the interface language.
+- the declaration row (title, status, languages change `updated_at`), the interface language and
+  time zone.
 
 Bodies hold nothing personal (no name, no CSRF token: htmx sends the token from a header set
 in base.html, which is rendered per request). Two edits committing in the opposite order of their
@@ -27,6 +28,7 @@ from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from config.auth_types import AnyUser
@@ -67,7 +69,7 @@ def page_key(name: str, declaration: Declaration, user: AnyUser, *, stamp: str, 
         "declaration": [declaration.pk, declaration.created_at, declaration.updated_at],
         "stamp": stamp,
         "perms": sorted(declaration_perms(user, declaration)),
-        "ui": get_language(),
+        "ui": [get_language(), timezone.get_current_timezone_name()],
         "shown": shown,
     }
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
