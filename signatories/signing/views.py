@@ -246,15 +246,20 @@ def _sign_page(
             declaration=declaration, number=int(asked), number__lt=version.number
         ).first()
     content_hash = version.content_hash
+    # The frozen text never changes: its rendering is a {% cache %} fragment named by the version's
+    # content hash (and the reading language); `sections` is read only on a miss.
+    text_key = caching.page_key("sign-text", declaration, request.user, stamp=content_hash, shown={"lang": lang})
     return render(
         request,
         "signatories/signing/sign.html",
         {
+            "text_key": text_key,
+            "text_ttl": caching.BODY_TTL,
             "declaration": declaration,
             "signing": signing,
             "version": version,
             "sp": sp,
-            "sections": selectors.frozen_text(version),
+            "sections": lambda: selectors.frozen_text(version),
             "lang": lang,
             "languages": languages,
             "undertaking": signing.undertaking.get(lang) or next(iter(signing.undertaking.values()), ""),
