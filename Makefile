@@ -88,7 +88,7 @@ test-fast: system-deps venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	ACCORD_TESTING=1 $(VENV)/bin/mypy .
+	$(VENV)/bin/mypy .
 
 # Re-cut the interface's Hangul web fonts from documents/fonts/nanum (config/webfonts.py).
 webfonts: venv

@@ -30,8 +30,7 @@ def _fast_settings(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
     # Per-process caches outlive a test, and a rolled-back database hands out the same ids again.
-    for alias in ("default", "pages"):
-        caches[alias].clear()
+    caches["default"].clear()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+PERCENTILES = str(Path(__file__).resolve().parent / "percentiles.lua")
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Figures:
     name: str
     rps: float
     p50_ms: float
+    p95_ms: float
     p99_ms: float
     errors: int
 
@@ -45,26 +47,35 @@ BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd"
 
 
 def run_wrk(
-    name: str, url: str, cookie: str | None, *, accept_encoding: str | None = BROWSER_ACCEPT_ENCODING
+    name: str,
+    url: str,
+    cookie: str | None,
+    *,
+    accept_encoding: str | None = BROWSER_ACCEPT_ENCODING,
+    if_none_match: str | None = None,
 ) -> Figures:
     # A 30 s timeout: wrk's default (2 s) would count slow pages as socket errors, not as latency.
-    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--timeout", "30s", "--latency", url]
+    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--timeout", "30s", "--latency", "-s", PERCENTILES, url]
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: {cookie}"]
     if accept_encoding:
         cmd[1:1] = ["-H", f"Accept-Encoding: {accept_encoding}"]
+    if if_none_match:  # a browser's repeat view: it holds the page and asks whether it changed
+        cmd[1:1] = ["-H", f"If-None-Match: {if_none_match}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rps_match = re.search(r"Requests/sec:\s+([\d.]+)", out)
     # Anchored: "62.50%" in the thread statistics must not read as the 50th percentile.
     p50_match = re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE)
     p99_match = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE)
+    p95_match = re.search(r"^p95_us (\d+)$", out, re.MULTILINE)
     rps = float(rps_match.group(1)) if rps_match else 0.0
     p50 = _ms(p50_match.group(1)) if p50_match else float("inf")
     p99 = _ms(p99_match.group(1)) if p99_match else float("inf")
+    p95 = int(p95_match.group(1)) / 1000 if p95_match else float("inf")
     completed = re.search(r"(\d+) requests in", out)
     if completed is not None and int(completed.group(1)) == 0:
         # No request finished within the run (a page slower than the duration): no latency to report.
-        p50 = p99 = float("inf")
+        p50 = p95 = p99 = float("inf")
     elif p99 == float("inf"):
         print(f"wrk output for {name} could not be read:\n{out}", file=sys.stderr)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
@@ -72,7 +83,7 @@ def run_wrk(
     errors = int(non2xx.group(1)) if non2xx else 0
     if socket_errors:
         errors += sum(int(x) for x in socket_errors.groups())
-    return Figures(name, rps, p50, p99, errors)
+    return Figures(name, rps, p50, p95, p99, errors)
 
 
 def start_gunicorn(env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -80,7 +91,7 @@ def start_gunicorn(env: dict[str, str]) -> subprocess.Popen[bytes]:
     threads = env.get("BENCH_THREADS", os.environ.get("BENCH_THREADS", "4"))
     proc = subprocess.Popen(
         [
-            str(ROOT / ".venv/bin/gunicorn"),
+            str(Path(sys.executable).with_name("gunicorn")),
             "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{PORT}",

@@ -7,8 +7,8 @@
 2. times, in this process and on the same data, the redline first → last version in all six
    languages, the XLSX matrices of all 10,000 comments and the sealed 193-signature PDF (warm);
 3. serves Accord with gunicorn and production settings (DEBUG off, ManifestStaticFilesStorage,
-   persistent connections) and drives each page with wrk at 16 connections, next to the bare view
-   /healthz/ measured in the same run, so pages read as ratios;
+   psycopg's connection pool) and drives every page a user opens with wrk at 16 connections
+   (benchmarks/pages.py), next to the bare view /healthz/ measured in the same run;
 4. prints every figure against its budget and exits 1 when one fails.
 
 The machine's two cores are shared by gunicorn, wrk and PostgreSQL; see docs/performance.md.
@@ -25,35 +25,23 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.pages import Result, run_pages
+
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv/bin/python")
+PYTHON = sys.executable  # the venv that started benchmarks/run
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/accord_bench"
 DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/15"
 LANGUAGES = ["en", "fr", "es", "ar", "zh", "ru"]
 
-# Budgets from issue #7 (2-core machine, UN scale).
-# Idle seconds before each budgeted page and each bare-view run (see drain()).
-SETTLE_S = 10.0
-DECLARATION_MIN_RATIO = 0.25
-DECLARATION_MAX_P99_MS = 250.0
+# Budgets of the jobs (issues #7 and #19, 2-core machine, UN scale); the pages' are in pages.py.
 REDLINE_MAX_S = 0.5
 XLSX_MAX_S = 3.0
 PDF_CHROMIUM_RATIO = 2.0  # the submission PDF: at most twice Chromium printing the same HTML
 # Accord's own ceiling for what the issue names without a number (docs/performance.md).
 WORKER_MAX_RSS_MB = 600.0
-
-
-@dataclass
-class Result:
-    name: str
-    value: str
-    budget: str
-    ok: bool | None  # None: reported, no budget
 
 
 def _env(args: argparse.Namespace, static_root: str) -> dict[str, str]:
@@ -69,7 +57,6 @@ def _env(args: argparse.Namespace, static_root: str) -> dict[str, str]:
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_COOKIES": "0",
             "SECURE_HSTS_SECONDS": "0",
-            "CONN_MAX_AGE": "600",
             "STATIC_ROOT": static_root,
             # Generated signature images live next to the database they belong to.
             "MEDIA_ROOT": str(ROOT / "var" / "bench" / "media"),
@@ -277,200 +264,6 @@ def pdf_timing(args: argparse.Namespace, *, repeat: int, last_number: int) -> Re
         f"<= {PDF_CHROMIUM_RATIO:.0f}x Chromium",
         wall <= PDF_CHROMIUM_RATIO * reference,
     )
-
-
-# --- the server -------------------------------------------------------------------------------
-
-
-def session_cookie(username: str) -> str:
-    """A logged-in session for `username`, written where the server reads sessions (database, cache)."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-
-    user = get_user_model().objects.get(username=username)
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "config.auth_backend.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    # A logged-in browser also holds the CSRF cookie: the login form set it. Without it, every
-    # request would make a new CSRF secret and cookie, as only a browser's very first visit does.
-    import string
-
-    from django.utils.crypto import get_random_string
-
-    csrf_secret = get_random_string(32, string.ascii_letters + string.digits)
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf_secret}"
-
-
-def page_urls() -> dict[str, str]:
-    from benchmarks.scale_data import SLUG
-    from consultations.models import Comment, CommentRound
-    from declarations.models import DeclarationVersion
-
-    numbers = list(DeclarationVersion.objects.filter(declaration__slug=SLUG).values_list("number", flat=True))
-    last_round = CommentRound.objects.filter(declaration__slug=SLUG).order_by("-number").first()
-    assert last_round is not None
-    clause_comment = (
-        Comment.objects.filter(round=last_round, kind=Comment.Kind.PROPOSED_TEXT).order_by("number").first()
-    )
-    assert clause_comment is not None
-    base = f"/d/{SLUG}"
-    return {
-        "declaration text (secretariat, editing tools)": f"{base}/",
-        "declaration text (party reader)": f"{base}/?lang=fr",
-        "clause with its comments": f"{base}/rounds/{last_round.number}/comments/{clause_comment.pk}/",
-        "round tracker (rounds)": f"{base}/rounds/",
-        "round page (comments, tracker)": f"{base}/rounds/{last_round.number}/",
-        "comment matrix XLSX": f"{base}/rounds/{last_round.number}/matrix.xlsx",
-        "redline first→last (compare)": f"{base}/compare/?from={min(numbers)}&to={max(numbers)}",
-        "signing status board": f"{base}/signing/",
-        "dashboard": "/",
-    }
-
-
-def run_pages(args: argparse.Namespace, env: dict[str, str]) -> list[Result]:
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    from benchmarks import load
-    from benchmarks.scale_data import SLUG, secretariat_username
-
-    cookie = session_cookie(secretariat_username(SLUG))
-    # A participant reads the same text without the secretariat's editing tools (a third of the bytes).
-    reader_cookie = session_cookie(f"{SLUG[:40]}-state-001.focal")
-    urls = page_urls()
-    connection.close()
-
-    load.PORT = args.port
-    load.DURATION = args.duration
-    server_env = {**env, "BENCH_WORKERS": str(args.workers), "BENCH_THREADS": str(args.threads)}
-    proc = load.start_gunicorn(server_env)
-    results: list[Result] = []
-    try:
-        origin = f"http://127.0.0.1:{args.port}"
-
-        def warm(name: str, url: str) -> None:
-            for _ in range(args.workers * args.threads):
-                headers = {"Cookie": reader_cookie if "party" in name else cookie}
-                request = urllib.request.Request(origin + url, headers=headers)  # noqa: S310 - our own server
-                with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - our own server
-                    response.read()
-
-        # Warm every worker: templates compiled, connections open, caches filled.
-        for name, url in [("bare", "/healthz/"), *urls.items()]:
-            warm(name, url)
-        settle = 3.0 if args.quick else SETTLE_S
-        drain(origin, settle_s=settle)
-        bare_before = load.run_wrk("bare view /healthz/", origin + "/healthz/", None)
-        print(f"  {bare_before.name}: {_figures(bare_before)}", flush=True)
-        figures = {}
-        # A budgeted page is compared with the bare view measured right before and right after
-        # it: on a shared host the machine's speed drifts within minutes (docs/performance.md).
-        adjacent: dict[str, tuple[load.Figures, load.Figures]] = {}
-        extra_bare: list[load.Figures] = []
-        last_bare = bare_before
-        for name, url in urls.items():
-            drain(origin, settle_s=settle if _budgeted(name) else 0.0)
-            if _budgeted(name):
-                # A page body first rendered more than a minute ago is rendered once more on its next
-                # request, once per edit (declarations/page_cache.py): that happens here, not
-                # inside the measurement of the steady state.
-                warm(name, url)
-            figures[name] = load.run_wrk(name, origin + url, reader_cookie if "party" in name else cookie)
-            print(f"  {name}: {_figures(figures[name])}", flush=True)
-            if _budgeted(name):
-                drain(origin, settle_s=settle)
-                after = load.run_wrk(f"bare view /healthz/ (after {name})", origin + "/healthz/", None)
-                print(f"  {after.name}: {_figures(after)}", flush=True)
-                adjacent[name] = (last_bare, after)
-                extra_bare.append(after)
-                last_bare = after
-        # The same pages for a client that does not take gzip (reported, no budget).
-        for name, url in list(urls.items())[:2]:
-            drain(origin)
-            plain = f"{name}, uncompressed"
-            figures[plain] = load.run_wrk(
-                plain, origin + url, reader_cookie if "party" in name else cookie, accept_encoding=None
-            )
-            print(f"  {plain}: {_figures(figures[plain])}", flush=True)
-        drain(origin, settle_s=settle)
-        bare_after = load.run_wrk("bare view /healthz/ (again)", origin + "/healthz/", None)
-        peak = load.worker_peak_rss_mb(proc)
-    finally:
-        load.stop(proc)
-
-    bare_rps = (bare_before.rps + bare_after.rps) / 2
-    for bare in (bare_before, bare_after):
-        results.append(
-            Result(bare.name, _figures(bare), "reference (mean of first and last)", None if not bare.errors else False)
-        )
-    for bare in extra_bare:
-        ok_bare = None if not bare.errors else False
-        results.append(Result(bare.name, _figures(bare), "reference (next to a page)", ok_bare))
-    for name, fig in figures.items():
-        ok: bool | None
-        if _budgeted(name):
-            before, after = adjacent[name]
-            reference = (before.rps + after.rps) / 2
-            ratio = fig.rps / reference if reference else 0.0
-            overall = fig.rps / bare_rps if bare_rps else 0.0
-            text = f"{_figures(fig)}, {ratio:.0%} of the bare view next to it ({overall:.0%} of first and last)"
-            # The lower of the two counts: a bare run slowed by the host must not flatter the page.
-            ok = min(ratio, overall) >= DECLARATION_MIN_RATIO and fig.p99_ms < DECLARATION_MAX_P99_MS and not fig.errors
-            budget = f"≥ {DECLARATION_MIN_RATIO:.0%} of bare, p99 < {DECLARATION_MAX_P99_MS:.0f} ms"
-        else:
-            ratio = fig.rps / bare_rps if bare_rps else 0.0
-            text = f"{_figures(fig)}, {ratio:.0%} of bare"
-            # The issue sets no throughput budget for these pages: only errors fail them.
-            ok = False if fig.errors else None
-            budget = "no errors (figures reported)"
-        results.append(Result(name, text, budget, ok))
-    results.append(
-        Result(
-            "gunicorn worker peak memory (VmHWM)",
-            f"{peak:.0f} MB",
-            f"< {WORKER_MAX_RSS_MB:.0f} MB",
-            peak < WORKER_MAX_RSS_MB,
-        )
-    )
-    return results
-
-
-def _budgeted(name: str) -> bool:
-    """The pages with a throughput budget: the declaration text, as the secretariat and as a reader."""
-    return name.startswith("declaration text") and not name.endswith("uncompressed")
-
-
-def drain(origin: str, *, limit_s: float = 120.0, settle_s: float = 0.0) -> None:
-    """Wait until requests left queued by the previous wrk run are served (wrk stops, gunicorn does not).
-
-    With `settle_s`, then wait that long idle: after a long run of the declaration page the server
-    is slower for a second or two (measured: the bare view at ~1,500 instead of ~4,200 requests/s
-    in the first second after 8 s of the page, back to normal after a pause), so a budgeted page
-    and the bare view it is compared with are both measured from a settled server.
-    """
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        started = time.perf_counter()
-        with urllib.request.urlopen(origin + "/healthz/", timeout=limit_s) as response:  # noqa: S310 - our server
-            response.read()
-        if time.perf_counter() - started < 0.05:
-            break
-        time.sleep(0.2)
-    time.sleep(settle_s)
-
-
-def _figures(fig: object) -> str:
-    from benchmarks.load import Figures
-
-    assert isinstance(fig, Figures)
-    errors = f", {fig.errors} errors" if fig.errors else ""
-    return f"{fig.rps:7.1f} req/s  p50 {fig.p50_ms:6.1f} ms  p99 {fig.p99_ms:6.1f} ms{errors}"
 
 
 def machine() -> str:

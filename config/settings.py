@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Pages are compressed here (static files by WhiteNoise). BREACH: Django masks the CSRF token
+    # per response and GZipMiddleware pads each body with random bytes (docs/security.md).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,11 +165,18 @@ except ValueError as exc:
 if DATABASES["default"]["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
     raise ImproperlyConfigured("DATABASE_URL must be postgres://… (production) or sqlite:///… (development).")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A fresh connection per request costs about 10x throughput on these machines.
-    DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+    # psycopg's connection pool (one per process): a fresh connection per request costs about 10x
+    # throughput on these machines. The pool and CONN_MAX_AGE exclude each other; DB_POOL=0 falls
+    # back to persistent connections (e.g. behind PgBouncer).
+    if env_bool("DB_POOL", True):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DB_POOL_MIN_SIZE", 2),
+            "max_size": env_int("DB_POOL_MAX_SIZE", 8),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
-    # Django's backend, with the health check skipped on a connection that answered seconds ago.
-    DATABASES["default"]["ENGINE"] = "config.postgresql"
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("TEST_DATABASE_NAME") or None
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -178,17 +188,9 @@ else:
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-DB_HEALTH_CHECK_IDLE_SECONDS = float(env_str("DB_HEALTH_CHECK_IDLE_SECONDS", "5"))
-# The per-request loaders run as prepared statements on PostgreSQL (config/precompiled.py); off for
-# a connection pooler in transaction mode that cannot keep them.
-DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
-
-# config.auth_backend.ModelBackend is Django's, with the per-request user query compiled once
-# (docs/performance.md). Sessions name their backend: ones made under Django's own path end
-# (their users log in again once).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "config.auth_backend.ModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -281,25 +283,18 @@ TASKS = {
 
 # Cache and sessions. Without CACHE_URL (development, tests, `make run`): Django's per-process
 # memory cache and sessions in the database. With CACHE_URL=redis://host:6379/0 (docker-compose):
-# one cache shared by every web process (the declaration page body is rendered once for all of
-# them) and sessions read from it, written through to the database ("cached_db": the database stays
-# the record, a logout deletes both). docs/operations.md, docs/performance.md.
+# Django's Redis cache, shared by every web process (a page body is rendered once for all of them),
+# and sessions read from it, written through to the database ("cached_db": the database stays the
+# record, a logout deletes both). docs/operations.md, docs/performance.md.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "accord-default"},
-    # Rendered page bodies, kept in each process in front of the shared cache (declarations/page_cache.py).
-    "pages": {
-        # Django's LocMemCache without pickling: its values are immutable (config/cache.py).
-        "BACKEND": "config.cache.ObjectLocMemCache",
-        "LOCATION": "accord-pages",
-        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 64)},
-    },
 }
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL.")
     CACHES["default"] = {
-        "BACKEND": "config.cache.SharedRedisCache",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "accord"),
     }

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 
-from declarations.models import Declaration, DeclarationVersion
+from declarations.models import Declaration, DeclarationVersion, Section
 from declarations.redline import diff_html, diff_text
 from declarations.snapshot import Snapshot
 from signatories.models import Party
@@ -155,6 +156,34 @@ class TrackerRow:
     response_label: str = ""
     responded_iso: str = ""
     responded_text: str = ""
+
+
+def round_stamp(round: CommentRound) -> str:
+    """Changes with everything the shared parts of a round page show (comment cards, tracker,
+    reflection summary): every save of a round, invitation, comment, party or section writes a
+    history row, and versions are only added. One query."""
+
+    def newest_history(model: Any) -> Subquery:
+        return Subquery(model.history.order_by("-history_id").values("history_id")[:1])
+
+    row = (
+        CommentRound.objects.filter(pk=round.pk)
+        .annotate(
+            newest_round=newest_history(CommentRound),
+            newest_invitation=newest_history(RoundInvitation),
+            newest_comment=newest_history(Comment),
+            newest_party=newest_history(Party),
+            newest_section=newest_history(Section),
+            newest_version=Subquery(
+                DeclarationVersion.objects.filter(declaration=OuterRef("declaration")).order_by("-id").values("id")[:1]
+            ),
+        )
+        .values_list(
+            "newest_round", "newest_invitation", "newest_comment", "newest_party", "newest_section", "newest_version"
+        )
+        .get()
+    )
+    return ".".join(str(value or 0) for value in row)
 
 
 def round_tracker(round: CommentRound) -> list[TrackerRow]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.auth_types import AuthenticatedHttpRequest
+from declarations import caching
 from declarations.models import ClauseText, DeclarationVersion
 from declarations.permissions import get_declaration_for
 from declarations.services import DeclarationError
@@ -114,21 +117,39 @@ def round_detail(request: AuthenticatedHttpRequest, slug: str, number: int) -> H
         listed_qs.order_by("number", "created_at", "id").values_list("pk", flat=True), COMMENTS_PER_PAGE
     )
     page = paginator.get_page(request.GET.get("page"))
-    listed = selectors.round_comments(Comment.objects.filter(pk__in=list(page.object_list)))
-    comments = [*drafts, *listed]
-    where = selectors.reflected_in(comments)
+    listed_ids = list(page.object_list)
     invitation = round_.invitations.filter(party=access.party).first() if access.invited and access.party else None
-    cards = [
-        {
-            "comment": c,
-            "redline": selectors.redline(c),
-            "reflected_in": where.get(c.pk),
-            "editable": can_edit_draft(access, c, now),
-            "thread": can_see_thread(access, c),
-        }
-        for c in comments
-    ]
-    tracker = selectors.round_tracker(round_)
+
+    def cards_for(comments: list[Comment]) -> list[dict[str, Any]]:
+        where = selectors.reflected_in(comments)
+        return [
+            {
+                "comment": c,
+                "redline": selectors.redline(c),
+                "reflected_in": where.get(c.pk),
+                "editable": can_edit_draft(access, c, now),
+                "thread": can_see_thread(access, c),
+            }
+            for c in comments
+        ]
+
+    # The submitted comments of this page, the tracker and the reflection summary are the same for
+    # every viewer of the same party and permissions until something in the round changes: they are
+    # cached fragments ({% cache %} in the template) under one key, made by caching.page_key from the
+    # round's stamp; the template asks for the data (the callables below) only on a miss.
+    shown = {
+        "round": round_.number,
+        "party": access.party.pk if access.party else None,
+        "comments": listed_ids,
+        "filter": party_filter,
+        "open": round_.is_open(now),
+        "others_visible": others_visible(access, now),
+    }
+    fragments = caching.page_key(
+        "round", access.declaration, request.user, stamp=selectors.round_stamp(round_), shown=shown
+    )
+    tracker = functools.cache(lambda: selectors.round_tracker(round_))
+
     filter_query = urlencode({"party": party_filter}) if party_filter else ""
     return render(
         request,
@@ -138,7 +159,10 @@ def round_detail(request: AuthenticatedHttpRequest, slug: str, number: int) -> H
             "access": access,
             "round": round_,
             "is_open": round_.is_open(now),
-            "cards": cards,
+            "fragments": fragments,
+            "fragment_ttl": caching.BODY_TTL,
+            "draft_cards": cards_for(drafts),
+            "listed_cards": lambda: cards_for(selectors.round_comments(Comment.objects.filter(pk__in=listed_ids))),
             "draft_count": len(drafts),
             "invitation": invitation,
             "tracker": tracker,
@@ -149,7 +173,9 @@ def round_detail(request: AuthenticatedHttpRequest, slug: str, number: int) -> H
             "can_draft": access.can_draft(now),
             "can_submit": access.can_submit(now),
             "close_form": CloseForm(),
-            "reflection": selectors.reflection_summary(round_, _ui_language(request)) if access.is_secretariat else "",
+            "reflection": (lambda: selectors.reflection_summary(round_, _ui_language(request)))
+            if access.is_secretariat
+            else "",
         },
     )
 

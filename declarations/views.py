@@ -2,37 +2,31 @@
 
 from __future__ import annotations
 
-import pickle
-import zlib
+import json
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import get_language, gettext
+from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
 
 from config.auth_types import AuthenticatedHttpRequest
 from signatories.models import Membership
 from signatories.people import secretariats_of
 
-from . import forms, page_cache, redline, selectors, services
+from . import caching, forms, redline, selectors, services
 from .models import Clause, ClauseText, Declaration, DeclarationVersion, Section
-from .permissions import EDIT, declarations_for, get_declaration_for, is_secretariat, prefetch_declaration
+from .permissions import EDIT, declarations_for, get_declaration_for, is_secretariat
 from .services import DeclarationError
 from .snapshot import Snapshot
-
-
-def _language(request: HttpRequest, name: str, languages: list[str], default: str | None) -> str | None:
-    value = request.GET.get(name)
-    return value if value in languages else default
 
 
 @require_GET
@@ -51,71 +45,47 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-# Where the cached content goes in the page. Nothing a user types can produce it: "<" is escaped.
-CONTENT_MARKER = "<!--accord-page-content-->"
+def _detail_state(request: AuthenticatedHttpRequest, slug: str) -> tuple[dict[str, Any], str]:
+    """The reading and the body's cache key; worked out once per request (the ETag needs them too)."""
+    memo: tuple[dict[str, Any], str] | None = request.__dict__.get("_accord_detail")
+    if memo is None:
+        declaration = get_declaration_for(request.user, slug)
+        stamp = caching.draft_stamp(declaration)  # before the text: see caching.py
+        reading = _reading(request, declaration, prefer_ui_language=True)
+        shown = {"lang": reading["lang"], "with": reading["compare"]}
+        memo = reading, caching.page_key("detail", declaration, request.user, stamp=stamp, shown=shown)
+        request.__dict__["_accord_detail"] = memo
+    return memo
+
+
+def _detail_etag(request: AuthenticatedHttpRequest, slug: str) -> str | None:
+    return caching.page_etag(request, _detail_state(request, slug)[1])
 
 
 @require_GET
-@prefetch_declaration(stamp=True)  # the session's user and the declaration in one query
 @login_required
+@condition(etag_func=_detail_etag)  # a browser's repeat view of an unchanged text is a 304
 def declaration_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    # The draft stamp comes with the declaration (one query); this view only reads.
-    declaration = get_declaration_for(request.user, slug, stamp=True)
-    languages = list(declaration.languages)
-    ui_language = (request.LANGUAGE_CODE or "en").split("-")[0]
-    default = ui_language if ui_language in languages else declaration.source_language
-    lang = _language(request, "lang", languages, default) or declaration.source_language
-    compare = _language(request, "with", languages, None)
-    if compare == lang:
-        compare = None
-    secretariat = is_secretariat(request.user, declaration)
-    reading = {
-        "declaration": declaration,
-        "lang": lang,
-        "compare": compare,
-        "columns": [lang, compare] if compare else [lang],
-        "languages": languages,
-        "is_secretariat": secretariat,
-        "view_query": urlencode({"lang": lang, **({"with": compare} if compare else {})}),
-    }
+    reading, key = _detail_state(request, slug)
+    declaration = reading["declaration"]
 
-    def render_content(csrf_token: str) -> tuple[str, dict[str, Any]]:
-        sections = selectors.document(declaration)
+    def render_content() -> str:
         # Without the snapshot: the header shows number and label; the snapshot is the whole text (~1 MB).
         latest = declaration.versions.defer("snapshot").order_by("-number").first()
         context = {
             **reading,
-            "sections": sections,
+            "sections": selectors.document(declaration),
             "latest_version": latest,
-            "drifted_count": len(selectors.drifted_texts(declaration)) if secretariat else 0,
-            "csrf_token": csrf_token,
+            "drifted_count": len(selectors.drifted_texts(declaration)) if reading["is_secretariat"] else 0,
         }
-        return render_to_string("declarations/_detail_content.html", context), {}
+        return render_to_string("declarations/_detail_content.html", context)
 
-    # Everything below the top bar is the same for every reader with the same role and view, and at
-    # UN scale it is ~250 ms of rendering: it is cached by what it shows (page_cache.py).
-    content = page_cache.document_body(
-        key_parts=(
-            declaration.pk,
-            declaration.slug,
-            declaration.created_at,
-            declaration.updated_at,
-            declaration.status,
-            lang,
-            compare,
-            secretariat,
-            reading["view_query"],
-        ),
-        stamp=page_cache.draft_stamp(declaration),
-        render=render_content,
-    )
-    page = page_cache.render_shell(
-        request,
-        "declarations/detail.html",
-        {**reading, "content_html": mark_safe(CONTENT_MARKER)},  # noqa: S308 - our own constant
-        key_parts=(declaration.pk, declaration.updated_at, lang, compare, secretariat),
-    )
-    return page_cache.page_response(request, page, CONTENT_MARKER, content)
+    # Everything below the top bar is the same for every reader with the same permissions and view,
+    # and at UN scale it is ~250 ms of rendering: it is cached (caching.py).
+    content = mark_safe(caching.cached_body(key, render_content))  # noqa: S308 - our own rendered template
+    response = render(request, "declarations/detail.html", {**reading, "content_html": content})
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 # --- Drafting ---------------------------------------------------------------------------------
@@ -125,12 +95,17 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _reading(request: HttpRequest, declaration: Declaration) -> dict[str, Any]:
+def _reading(request: HttpRequest, declaration: Declaration, *, prefer_ui_language: bool = False) -> dict[str, Any]:
     """Which language(s) the page shows; carried through edits so a swap keeps the same columns."""
     data = request.POST if request.method == "POST" else request.GET
     languages = list(declaration.languages)
-    lang = data.get("lang") if data.get("lang") in languages else declaration.source_language
+    default = declaration.source_language
+    if prefer_ui_language:
+        ui_language = (get_language() or "en").split("-")[0]
+        default = ui_language if ui_language in languages else default
+    lang = data.get("lang") if data.get("lang") in languages else default
     compare = data.get("with") if data.get("with") in languages and data.get("with") != lang else None
+    shown = {"lang": lang, **({"with": compare} if compare else {})}
     return {
         "declaration": declaration,
         "lang": lang,
@@ -138,7 +113,9 @@ def _reading(request: HttpRequest, declaration: Declaration) -> dict[str, Any]:
         "columns": [lang, compare] if compare else [lang],
         "languages": languages,
         "is_secretariat": is_secretariat(request.user, declaration),
-        "view_query": urlencode({"lang": lang, **({"with": compare} if compare else {})}),
+        "view_query": urlencode(shown),
+        # The same as JSON members, for htmx's hx-vals on the clause tools.
+        "view_vals": json.dumps(shown)[1:-1],
     }
 
 
@@ -276,10 +253,10 @@ def clause_confirm(request: AuthenticatedHttpRequest, slug: str, key: str, langu
 @require_GET
 @login_required
 def clause_tools(request: AuthenticatedHttpRequest, slug: str, key: str) -> HttpResponse:
-    """The clause's less frequent actions (move, delete, confirm a flagged translation).
+    """The clause's move, delete and confirm forms, for a browser without JavaScript.
 
-    Kept out of the declaration page so that its body carries no per-request token and is served
-    from the cache as it is (declarations/page_cache.py); htmx swaps them in next to the clause.
+    With JavaScript the tools next to each clause post with htmx (the CSRF token in a header), so
+    the cached page body carries no token (caching.py); without it their links lead here.
     """
     declaration = get_declaration_for(request.user, slug, EDIT)
     _live_clause(declaration, key)
@@ -665,23 +642,8 @@ def _snapshot_for(declaration: Declaration, ref: str) -> Any:
     return version.snapshot
 
 
-def _redline(
-    declaration: Declaration, old_ref: str, new_ref: str, lang: str, hashes: dict[int, str]
-) -> redline.DocumentDiff:
-    """The redline; between two published versions (never changing) it is computed once per content pair.
-
-    `hashes`: the content hash of every published version by number.
-    """
-    if selectors.DRAFT in (old_ref, new_ref):
-        return redline.diff_documents(_snapshot_for(declaration, old_ref), _snapshot_for(declaration, new_ref), lang)
-    key = f"declarations:redline:{hashes.get(int(old_ref))}:{hashes.get(int(new_ref))}:{lang}"
-    cached = cache.get(key)
-    if cached is not None:
-        return pickle.loads(zlib.decompress(cached))  # noqa: S301 - written below by Accord; the cache is private
-    diff = redline.diff_documents(_snapshot_for(declaration, old_ref), _snapshot_for(declaration, new_ref), lang)
-    # Compressed (~500 KB → ~100 KB at UN scale) so the local-memory cache's 300 entries stay small.
-    cache.set(key, zlib.compress(pickle.dumps(diff, pickle.HIGHEST_PROTOCOL), 1), 24 * 3600)
-    return diff
+def _redline(declaration: Declaration, old_ref: str, new_ref: str, lang: str) -> redline.DocumentDiff:
+    return redline.diff_documents(_snapshot_for(declaration, old_ref), _snapshot_for(declaration, new_ref), lang)
 
 
 @require_GET
@@ -716,45 +678,22 @@ def compare(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "draft": selectors.DRAFT,
     }
 
-    def render_content(csrf_token: str) -> tuple[str, dict[str, Any]]:
-        diff = _redline(declaration, old_ref, new_ref, lang, hashes)
-        html = render_to_string(
-            "declarations/_compare_content.html", {**context, "diff": diff, "csrf_token": csrf_token}
-        )
-        return html, {}
-
-    # Rendering the redline of 400 clauses is most of the page's cost, and the content shows nothing
-    # of the request or the user (a GET form, no token, no name): it is cached by what it shows.
     # A published version never changes, so its number and content hash name its text; the draft
-    # is named by its stamp, read before the text (page_cache.draft_stamp).
-    draft = page_cache.draft_stamp(declaration) if selectors.DRAFT in (old_ref, new_ref) else ""
+    # is named by its stamp, read before the text (caching.draft_stamp).
+    draft = caching.draft_stamp(declaration) if selectors.DRAFT in (old_ref, new_ref) else ""
 
     def names(ref: str) -> str:
         return f"draft:{draft}" if ref == selectors.DRAFT else f"{ref}:{hashes[int(ref)]}"
 
-    content = page_cache.document_body(
-        key_parts=(
-            "compare",
-            declaration.pk,
-            declaration.slug,
-            declaration.created_at,
-            declaration.updated_at,
-            declaration.source_language,
-            tuple(declaration.languages),
-            tuple(refs),
-            old_ref,
-            new_ref,
-            lang,
-            mode,
-            show_all,
-        ),
-        stamp=f"{names(old_ref)}|{names(new_ref)}",
-        render=render_content,
+    def render_content() -> str:
+        diff = _redline(declaration, old_ref, new_ref, lang)
+        return render_to_string("declarations/_compare_content.html", {**context, "diff": diff})
+
+    # Rendering the redline of 400 clauses is most of the page's cost, and it shows nothing of the
+    # request or the user (a GET form): it is cached by what it shows.
+    shown = {"refs": refs, "from": old_ref, "to": new_ref, "lang": lang, "mode": mode, "all": show_all}
+    key = caching.page_key(
+        "compare", declaration, request.user, stamp=f"{names(old_ref)}|{names(new_ref)}", shown=shown
     )
-    page = page_cache.render_shell(
-        request,
-        "declarations/compare.html",
-        {**context, "content_html": mark_safe(CONTENT_MARKER)},  # noqa: S308 - our own constant
-        key_parts=(),
-    )
-    return page_cache.page_response(request, page, CONTENT_MARKER, content)
+    content = mark_safe(caching.cached_body(key, render_content))  # noqa: S308 - our own rendered template
+    return render(request, "declarations/compare.html", {**context, "content_html": content})

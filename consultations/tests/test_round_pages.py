@@ -63,3 +63,33 @@ def test_own_drafts_stay_on_every_page(many: Any, draft: Any, user_client: Any, 
     url = reverse("consultations:round", args=[MANIFESTO_SLUG, many.number])
     assert "An unsubmitted Gyeonggi thought." in user_client("gyeonggi.focal").get(url, {"page": 2}).content.decode()
     assert "An unsubmitted Gyeonggi thought." not in user_client("catalonia.focal").get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_cached_round_page_shows_a_change_on_the_next_request(
+    rnd: Any, submitted: Any, user: Any, user_client: Any, at_now: Any
+) -> None:
+    """Cards, tracker and reflection are cached fragments; a withdrawal shows on the very next view."""
+    comment = submitted("gyeonggi", text="A remark that will be withdrawn.")
+    url = reverse("consultations:round", args=[MANIFESTO_SLUG, rnd.number])
+    client = user_client("secretariat")
+    before = client.get(url).content.decode()
+    assert "A remark that will be withdrawn." in before and "Withdrawn by the party" not in before
+    assert "A remark that will be withdrawn." in client.get(url).content.decode()  # from the cache
+    services.comment_withdraw(
+        comment=comment, reason="Superseded by our next remark.", by=user("gyeonggi.focal"), now=NOW
+    )
+    after = client.get(url).content.decode()
+    assert "Withdrawn by the party: Superseded by our next remark." in after
+
+
+@pytest.mark.django_db
+def test_a_party_never_sees_the_secretariats_cached_fragments(
+    rnd: Any, submitted: Any, user_client: Any, at_now: Any
+) -> None:
+    """The fragments are keyed by the viewer's permissions and party: the reflection summary stays
+    with the secretariat even when a party opens the same page right after it."""
+    submitted("gyeonggi")
+    url = reverse("consultations:round", args=[MANIFESTO_SLUG, rnd.number])
+    assert 'class="reflection"' in user_client("secretariat").get(url).content.decode()
+    assert 'class="reflection"' not in user_client("catalonia.focal").get(url).content.decode()

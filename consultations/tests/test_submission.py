@@ -53,11 +53,15 @@ def test_no_comments_refused_with_drafts(rnd, draft, party, user) -> None:
 
 
 def test_submission_just_before_the_deadline_counts(rnd, draft, party, user) -> None:
-    """One microsecond before the deadline a submission is accepted."""
-    draft()
-    services.party_submit(
-        round=rnd, party=party("gyeonggi"), by=user("gyeonggi.focal"), now=DEADLINE - datetime.timedelta(microseconds=1)
-    )
+    """One microsecond before the deadline a submission is accepted: the comment is submitted and
+    numbered, and the tracker records the party's answer at that moment."""
+    comment = draft()
+    just_before = DEADLINE - datetime.timedelta(microseconds=1)
+    services.party_submit(round=rnd, party=party("gyeonggi"), by=user("gyeonggi.focal"), now=just_before)
+    comment.refresh_from_db()
+    assert (comment.status, comment.number, comment.submitted_at) == (Comment.Status.SUBMITTED, 1, just_before)
+    invitation = rnd.invitations.get(party__key="gyeonggi")
+    assert (invitation.response, invitation.responded_at) == (RoundInvitation.Response.SUBMITTED, just_before)
 
 
 def test_submission_at_the_deadline_is_refused(rnd, draft, party, user) -> None:

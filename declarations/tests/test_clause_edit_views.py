@@ -91,8 +91,10 @@ def test_drift_is_shown_and_can_be_confirmed(user_client: Any) -> None:
     client.post(EDIT_EN, {"text": "Changed.", "base_revision": 1})
     page = client.get(reverse("declarations:detail", args=[MANIFESTO_SLUG]), {"lang": "ko"}).content.decode()
     tools = reverse("declarations:clause_tools", args=[MANIFESTO_SLUG, KEY])
-    assert "Translation needs update" in page and f'hx-get="{tools}?lang=ko"' in page
-    # The confirmation is among the clause's further actions, in place (htmx) or as a page of its own.
+    confirm = reverse("declarations:clause_confirm", args=[MANIFESTO_SLUG, KEY, "ko"])
+    # The confirmation is next to the clause (htmx posts it), and without JavaScript its link opens
+    # the clause's tools page, whose forms carry the CSRF token.
+    assert "Translation needs update" in page and f'hx-post="{confirm}"' in page and f'href="{tools}?lang=ko"' in page
     for extra in (HTMX, {}):
         more = client.get(tools, {"lang": "ko"}, **extra).content.decode()
         assert "Confirm the 한국어 translation" in more and "Move up" in more and "Delete" in more
@@ -101,7 +103,6 @@ def test_drift_is_shown_and_can_be_confirmed(user_client: Any) -> None:
     page = reader.get(reverse("declarations:detail", args=[MANIFESTO_SLUG]), {"lang": "ko"}).content.decode()
     assert "Translation needs update" in page and tools not in page
     assert reader.get(tools, {"lang": "ko"}).status_code == 403
-    confirm = reverse("declarations:clause_confirm", args=[MANIFESTO_SLUG, KEY, "ko"])
     response = client.post(confirm, {"lang": "ko"}, **HTMX)
     assert response.status_code == 200 and "Translation needs update" not in response.content.decode()
     assert not ClauseText.objects.get(clause__key=KEY, language="ko").needs_review

@@ -26,7 +26,6 @@ def _content(page: str) -> str:
 
 
 def _clear() -> None:
-    caches["pages"].clear()
     caches["default"].clear()
 
 

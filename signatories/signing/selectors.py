@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from django.db.models import OuterRef, Subquery
 from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -184,6 +185,27 @@ class _Url:
 
     def __call__(self, value: object) -> str:
         return f"{self.prefix}{value}{self.suffix}"
+
+
+def signing_stamp(signing: Signing) -> str:
+    """Changes with every change the board shows: the newest audit entry's hash (each signing service
+    appends one in the same transaction; it covers every earlier entry), the newest party history
+    row (names) and the declaration's newest version. One query."""
+    row = (
+        Declaration.objects.filter(pk=signing.declaration_id)
+        .annotate(
+            newest_entry=Subquery(
+                SigningEvent.objects.filter(declaration=OuterRef("pk")).order_by("-seq").values("entry_hash")[:1]
+            ),
+            newest_party=Subquery(Party.history.order_by("-history_id").values("history_id")[:1]),  # type: ignore[attr-defined]
+            newest_version=Subquery(
+                DeclarationVersion.objects.filter(declaration=OuterRef("pk")).order_by("-id").values("id")[:1]
+            ),
+        )
+        .values_list("newest_entry", "newest_party", "newest_version")
+        .get()
+    )
+    return ".".join(str(value or "") for value in row)
 
 
 def signing_board(signing: Signing, *, order: str = "signing", language: str = "en") -> Board:

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.auth_types import AuthenticatedHttpRequest
+from declarations import caching
 from declarations.models import DeclarationVersion
 from declarations.permissions import get_declaration_for, is_secretariat
 from declarations.snapshot import Snapshot
 
 from ..models import Membership
-from . import board_cache, selectors, services
+from . import selectors, services
 from .audit import audit_verify
 from .forms import DeclineForm, DesignateForm, OpenSigningForm, RecordOfflineForm, ReopenForm, RevokeForm, SignForm
 from .models import Signature, SigningParty
@@ -61,30 +67,55 @@ def signing_board(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     languages = sorted({*declaration.languages, "en", "ko"})
     order = _pick(request, "order", list(selectors.ORDERS), "signing")
     lang = _reading_language(request, languages, declaration.source_language)
-    # The user's own memberships (a handful); what they allow is applied to the rows of those parties only.
-    memberships = list(Membership.objects.filter(user=request.user).order_by().values_list("party_id", "role"))
-    viewer = board_cache.Viewer(
-        secretariat=secretariat,
-        user_id=request.user.pk,
-        party_ids=frozenset(party_id for party_id, _role in memberships),
-        focal_ids=frozenset(party_id for party_id, role in memberships if role == Membership.Role.FOCAL_POINT),
-    )
-    page = board_cache.board_page(signing, order=order, lang=lang, viewer=viewer)
+    # The user's own memberships (a handful) decide what the rows offer them (designate, sign, see a
+    # scan or a private reason): members and designated signatories get rows of their own, every
+    # other reader with the same permissions shares them.
+    memberships = sorted(Membership.objects.filter(user=request.user).order_by().values_list("party_id", "role"))
+    designated = SigningParty.objects.filter(signing=signing, signatory=request.user).exists()
+    personal = bool(memberships) or designated
+    shown = {
+        "signing": [signing.pk, signing.is_open],
+        "order": order,
+        "lang": lang,
+        "time_zone": timezone.get_current_timezone_name(),
+        "user": request.user.pk if personal else None,
+    }
+    stamp = selectors.signing_stamp(signing)  # before the board, as caching.draft_stamp
+
+    def render_board() -> dict[str, Any]:
+        board = selectors.signing_board(signing, order=order, language=lang)
+        mine = {
+            "my_party_ids": {party_id for party_id, _role in memberships},
+            "my_focal_ids": {party_id for party_id, role in memberships if role == Membership.Role.FOCAL_POINT},
+            "my_designations": {row.party_id for row in board.rows if row.signatory_id == request.user.pk},
+        }
+        rows = {"rows": board.rows, "signing": signing, "order": order, "lang": lang, "secretariat": secretariat}
+        return {
+            "counts": board.counts,
+            "newer_version": board.newer_version,
+            "rows_html": render_to_string("signatories/signing/_board_rows.html", {**rows, **mine}),
+            "groups_html": render_to_string(
+                "signatories/signing/_board_groups.html", {"groups": board.groups, "signing": signing}
+            ),
+        }
+
+    key = caching.page_key("board", declaration, request.user, stamp=stamp, shown=shown)
+    page = caching.cached_body(key, render_board)
     return render(
         request,
         "signatories/signing/board.html",
         {
             "declaration": declaration,
             "signing": signing,
-            "counts": page.counts,
-            "rows_html": page.rows_html,
-            "groups_html": page.groups_html,
+            "counts": page["counts"],
+            "rows_html": mark_safe(page["rows_html"]),  # noqa: S308 - our own rendered templates
+            "groups_html": mark_safe(page["groups_html"]),  # noqa: S308
             "order": order,
             "lang": lang,
             "languages": languages,
             "secretariat": secretariat,
             "reopen_form": ReopenForm(signing=signing)
-            if secretariat and page.newer_version and signing.is_open
+            if secretariat and page["newer_version"] and signing.is_open
             else None,
         },
     )
@@ -228,15 +259,20 @@ def _sign_page(
             declaration=declaration, number=int(asked), number__lt=version.number
         ).first()
     content_hash = version.content_hash
+    # The frozen text never changes: its rendering is a {% cache %} fragment named by the version's
+    # content hash (and the reading language); `sections` is read only on a miss.
+    text_key = caching.page_key("sign-text", declaration, request.user, stamp=content_hash, shown={"lang": lang})
     return render(
         request,
         "signatories/signing/sign.html",
         {
+            "text_key": text_key,
+            "text_ttl": caching.BODY_TTL,
             "declaration": declaration,
             "signing": signing,
             "version": version,
             "sp": sp,
-            "sections": selectors.frozen_text(version),
+            "sections": lambda: selectors.frozen_text(version),
             "lang": lang,
             "languages": languages,
             "undertaking": signing.undertaking.get(lang) or next(iter(signing.undertaking.values()), ""),

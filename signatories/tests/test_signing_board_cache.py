@@ -191,11 +191,11 @@ def test_a_new_version_or_party_name_shows_at_once(user_client, demo: Declaratio
 
 
 def test_a_cached_board_reads_no_answers(user_client, demo: Declaration) -> None:  # type: ignore[no-untyped-def]
-    """From the cache, the board reads neither the parties' answers nor the signing parties."""
+    """From the cache, the board reads no answers (only whether the viewer is a designated signatory)."""
     _every_state(demo)
     client = user_client("gyeonggi.focal")
     _board(client, demo)
     with CaptureQueriesContext(connection) as ctx:
         _board(client, demo)
     tables = " ".join(q["sql"] for q in ctx.captured_queries)
-    assert "signatories_signature" not in tables and "signatories_signingparty" not in tables
+    assert "signatories_signature" not in tables

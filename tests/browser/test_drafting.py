@@ -120,9 +120,9 @@ def test_secretariat_sees_conflict_and_loses_nothing(login: Any, demo_live: Any)
     assert ClauseText.objects.get(clause=clause, language="en").revision == 3
 
 
-def test_secretariat_moves_and_confirms_through_more_actions(login: Any, demo_live: Any) -> None:
-    """The page arrives compressed from the cache; "More actions" brings the forms in place, and
-    moving a clause or confirming a flagged translation works without a reload."""
+def test_secretariat_moves_and_confirms_next_to_the_clause(login: Any, demo_live: Any) -> None:
+    """The page arrives compressed; the clause's own tools move a clause or confirm a flagged
+    translation in place, without a reload."""
     page = login("secretariat")
     response = page.goto(f"{demo_live.url}/d/{MANIFESTO_SLUG}/?lang=en")
     assert response is not None and response.headers.get("content-encoding") == "gzip"
@@ -133,7 +133,6 @@ def test_secretariat_moves_and_confirms_through_more_actions(login: Any, demo_li
         .values_list("key", flat=True)[:2]
     )
     number = page.locator(f"#clause-{first} .para-no").inner_text()
-    page.locator(f"#clause-{first}").get_by_role("link", name="More actions").click()
     page.locator(f"#clause-{first}").get_by_role("button", name="Move down").click()
     expect(page.locator(f"#clause-{second} .para-no")).to_have_text(number)
     assert page.evaluate("window.__noReload") is True
@@ -142,7 +141,7 @@ def test_secretariat_moves_and_confirms_through_more_actions(login: Any, demo_li
         first,
     ]
 
-    # A text flagged for review is confirmed from the same menu, in place.
+    # A text flagged for review is confirmed next to the clause, in place.
     english = ClauseText.objects.get(clause__key=KEY, language="en")
     clause_text_update(
         clause=english.clause,
@@ -154,7 +153,6 @@ def test_secretariat_moves_and_confirms_through_more_actions(login: Any, demo_li
     page.goto(f"{demo_live.url}/d/{MANIFESTO_SLUG}/?lang=ko")
     page.evaluate("window.__noReload = true")
     expect(page.locator(f"#clause-{KEY} .drift")).to_have_text("Translation needs update")
-    page.locator(f"#clause-{KEY}").get_by_role("link", name="More actions").click()
     page.locator(f"#clause-{KEY}").get_by_role("button", name="Confirm the 한국어 translation").click()
     expect(page.locator(f"#clause-{KEY} .drift")).to_have_count(0)
     assert page.evaluate("window.__noReload") is True
