@@ -59,7 +59,7 @@ from PIL import Image, ImageDraw  # noqa: E402
 
 from benchmarks.chromium import PlaywrightPrinter, chromium_html, chromium_print  # noqa: E402
 from benchmarks.scale_data import WORDS, clause_text  # noqa: E402
-from declarations.interchange import Snapshot, content_hash, parse  # noqa: E402
+from declarations.interchange import SnapshotData, content_hash, parse  # noqa: E402
 from documents.compose import print_image, produce_pdf  # noqa: E402
 from documents.content import DocumentData, EventEntry, PartyEntry, SignatureEntry  # noqa: E402
 from documents.sealing import generate_dev_certificate, signer_from_pem_files, verify_pdf_bytes  # noqa: E402
@@ -80,7 +80,7 @@ def _png(seed: int) -> bytes:
 
 
 def _submission(
-    snapshot: Snapshot,
+    snapshot: SnapshotData,
     *,
     signatories: int,
     languages: list[str],
@@ -162,7 +162,7 @@ def un_scale_document(signatories: int = 193) -> tuple[DocumentData, dict[str, b
         ]
         heading = {code: _heading(rng, code) for code in languages}
         sections.append({"key": f"s{s}", "heading": heading, "clauses": clauses})
-    snapshot: Snapshot = {
+    snapshot: SnapshotData = {
         "title": {code: _heading(rng, code) for code in languages},
         "languages": languages,
         "versions": [],

@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from .interchange import InterchangeError, Snapshot, validate
+from .interchange import InterchangeError, SnapshotData, validate
 from .models import Declaration, DeclarationVersion
 
 NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
@@ -241,7 +241,7 @@ def _read(data: bytes) -> tuple[str, etree._Element]:
     return ISO639_1.get(language.get("language", ""), language.get("language", "")), document
 
 
-def parse_akn(files: bytes | Sequence[bytes]) -> Snapshot:
+def parse_akn(files: bytes | Sequence[bytes]) -> SnapshotData:
     """One or more expressions (one per language) of a declaration → the interchange format, validated.
 
     Sections and clauses are keyed by their eIds (``sec_<key>``, ``sec_<key>__para_<key>``); the first

@@ -22,7 +22,7 @@ from config.auth_types import User
 from signatories.models import Secretariat
 from signatories.people import is_secretariat_member
 
-from .interchange import KEY_RE, LANG_RE, SLUG_LENGTH, InterchangeError, Snapshot, parse, short_slug, validate
+from .interchange import KEY_RE, LANG_RE, SLUG_LENGTH, InterchangeError, SnapshotData, parse, short_slug, validate
 from .models import Declaration
 from .services import SECRETARIAT_PERMS, DeclarationError, declaration_import
 
@@ -53,7 +53,7 @@ def split_number(text: str) -> tuple[str, str]:
 class Draft:
     """What the preview shows and what creation saves."""
 
-    data: Snapshot
+    data: SnapshotData
     numbers: dict[str, str] = field(default_factory=dict)  # clause key → number found in its text
 
     def clause_count(self) -> int:
@@ -206,7 +206,7 @@ def _draft_from_json(raw: bytes) -> Draft:
     return Draft(data=_validated(data), numbers=numbers)
 
 
-def _validated(data: Snapshot) -> Snapshot:
+def _validated(data: SnapshotData) -> SnapshotData:
     try:
         return validate(data)
     except InterchangeError as exc:

@@ -53,7 +53,9 @@ def test_first_visit_fonts_stay_within_budget(
     # A fresh context has an empty cache: what a first visit of this page costs.
     context = page.context.browser.new_context() if page.context.browser else None
     assert context is not None
-    context.add_cookies(page.context.cookies())
+    context.add_cookies(
+        [{"name": c["name"], "value": c["value"], "url": demo_live.url} for c in page.context.cookies()]
+    )
     fresh = context.new_page()
     size, urls = _font_bytes(fresh, f"{demo_live.url}/d/{MANIFESTO_SLUG}/?lang=ko&with=en")
     context.close()
