@@ -181,7 +181,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             error = str(exc)
         else:
             if not request.user.is_authenticated:
-                login(request, user, backend="config.auth_backend.ModelBackend")
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
                 _("Welcome. You are now: %(role)s, %(place)s.")

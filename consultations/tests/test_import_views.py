@@ -75,9 +75,10 @@ def test_who_may_import(demo: Declaration, rnd: CommentRound, user_client: Any, 
 def test_an_upload_over_50_mb_is_refused_before_the_body_is_read(
     demo: Declaration, rnd: CommentRound, user_client: Any, at_now: Any
 ) -> None:
-    """The declared length decides: Django never spools a 60 MB body to disk for the import page."""
+    """The declared length decides: Django never spools a 60 MB body to disk for the import page
+    (the site-wide request limit, UPLOAD_MAX_MB, answers first)."""
     response = user_client("gyeonggi.reviewer").post(
         url(demo, rnd), {"file": SimpleUploadedFile("x.docx", b"small")}, CONTENT_LENGTH=str(60 * 1024 * 1024)
     )
-    assert response.status_code == 400
-    assert "The file is larger than 50 MB." in response.content.decode()
+    assert response.status_code == 413
+    assert "The request is larger than" in response.content.decode()

@@ -71,7 +71,7 @@ def test_secretariat_fixes_two_errors_publishes_and_redline_shows_exactly_them(l
     version = DeclarationVersion.objects.get(declaration__slug=MANIFESTO_SLUG, number=2)
     expect(page.locator(".hash")).to_have_text(version.content_hash)
 
-    page.get_by_role("link", name="Changes from version 1").click()
+    page.get_by_role("link", name="Changes from version 1", exact=True).click()
     expect(page.locator(".rl-clause")).to_have_count(1)
     # Word level for English: the run-together word is replaced by the two words.
     expect(page.locator(f"#rl-{KEY} del")).to_have_text(["campaignsto"])

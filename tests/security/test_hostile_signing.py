@@ -225,16 +225,17 @@ def test_drawn_signature_must_be_a_png(demo: Declaration, user_client: Any) -> N
 
 @pytest.mark.parametrize("make", [corpus.png_with_exif, corpus.jpeg_with_exif], ids=["PNG", "JPEG"])
 def test_accepted_signature_image_is_re_encoded_without_metadata(
-    demo: Declaration, user_client: Any, make: Any
+    demo: Declaration, user_client: Any, make: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     """An accepted upload is stored as a fresh PNG: different bytes, no EXIF, no text chunks."""
     signing = open_signing(demo)
     designate(signing, "gyeonggi")
     original = make()
     upload = SimpleUploadedFile("me.png", original, content_type="image/png")
-    response = user_client("gyeonggi.signatory").post(
-        _party_url(demo, "gyeonggi"), _sign_form(signing, "Kim Min-ji", method="uploaded", image=upload)
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the image is stored once the row commits
+        response = user_client("gyeonggi.signatory").post(
+            _party_url(demo, "gyeonggi"), _sign_form(signing, "Kim Min-ji", method="uploaded", image=upload)
+        )
     assert response.status_code == 302
     stored = Signature.objects.get().image.read()
     assert stored != original
