@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from signatories.models import Membership, Party, Secretariat
-from signatories.people import secretariat_create
+from signatories.people import is_secretariat_member, secretariat_add_member, secretariat_create
 from signatories.services import membership_add, party_upsert
 
 from .creation import declaration_assign_secretariat
@@ -78,8 +78,13 @@ def _user(username: str, *, first: str, last: str, create: bool):  # type: ignor
 
 
 @transaction.atomic
-def seed_demo(*, create_users: bool) -> Declaration:
-    """Load the DETA data and demo users; running it again changes nothing."""
+def seed_demo(*, create_users: bool, secretariat_member: bool = False) -> Declaration:
+    """Load the DETA data and demo users; running it again changes nothing.
+
+    With `secretariat_member` (what `make run` asks for) the `secretariat` login is also a member of
+    the DETA Secretariat organisation, so it can create declarations and keep the party directory.
+    Tests leave it out: they withdraw the login's own grant and expect it to go.
+    """
     members = json.loads(MEMBERS_FILE.read_text(encoding="utf-8"))
     parties = {p["key"]: party_upsert(data=p, by=None) for p in members["parties"]}
     outsider_party = party_upsert(data=OUTSIDER_PARTY, by=None)
@@ -104,6 +109,8 @@ def seed_demo(*, create_users: bool) -> Declaration:
         # The demo login keeps its own per-declaration grant (tests withdraw it); it is not made a
         # member of the organisation, whose group holds the same rights on the manifesto.
         declaration_grant_secretariat(declaration=declaration, user=secretariat, by=None)
+        if secretariat_member and not is_secretariat_member(secretariat, organisation):
+            secretariat_add_member(secretariat=organisation, user=secretariat, by=None)
     for key in DEMO_PARTIES:
         party = parties[key]
         for suffix, role in ROLE_SUFFIX.items():

@@ -67,3 +67,16 @@ def test_published_version_cannot_be_changed() -> None:
     version.label = "Tampered"
     with pytest.raises(ValueError, match="never change"):
         version.save()
+
+
+@pytest.mark.django_db
+def test_make_runs_demo_secretariat_can_start_a_declaration(settings, client) -> None:  # type: ignore[no-untyped-def]
+    """`make run`'s seed (DEBUG on) makes the `secretariat` login a member of the DETA Secretariat, twice
+    without harm: it opens the page that creates a declaration."""
+    settings.DEBUG = True
+    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+    user = get_user_model().objects.get(username="secretariat")
+    assert user.groups.count() == 1
+    client.force_login(user)
+    assert client.get("/new/").status_code == 200

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # Known passwords must never exist on a production server.
         create_users = bool(settings.DEBUG)
-        declaration = seed_demo(create_users=create_users)
+        declaration = seed_demo(create_users=create_users, secretariat_member=create_users)
         self.stdout.write(f"Demo declaration: {declaration.slug}")
         if not create_users:
             self.stdout.write("DEBUG is off: demo users were not created.")
