@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from config.auth_types import AnyUser
 from consultations.models import Comment, CommentRound, RoundInvitation
+from declarations.models import Declaration
 from declarations.permissions import EDIT, declarations_for
 
 from ..models import Membership
@@ -47,6 +48,7 @@ class Waiting:
     awaiting_decision: list[CommentRound] = field(default_factory=list)  # .undecided
     unanswered: list[CommentRound] = field(default_factory=list)  # .progress
     signing_progress: list[Signing] = field(default_factory=list)  # .progress
+    stale_translations: list[Declaration] = field(default_factory=list)  # .stale
 
     @property
     def is_empty(self) -> bool:
@@ -59,6 +61,7 @@ class Waiting:
                 self.awaiting_decision,
                 self.unanswered,
                 self.signing_progress,
+                self.stale_translations,
             )
         )
 
@@ -141,7 +144,7 @@ def waiting_for(user: AnyUser, now: datetime.datetime | None = None) -> Waiting:
 
 
 def _secretariat(waiting: Waiting, declarations: list[int], now: datetime.datetime) -> None:
-    """Comments awaiting a decision, parties that have not answered open rounds, signing progress."""
+    """Comments awaiting a decision, unanswered parties, signing progress, translations to update."""
     undecided = Q(comments__status=Comment.Status.SUBMITTED, comments__disposition="")
     waiting.awaiting_decision = list(
         CommentRound.objects.filter(declaration__in=declarations)
@@ -174,3 +177,14 @@ def _secretariat(waiting: Waiting, declarations: list[int], now: datetime.dateti
     for signing in signings:
         signing.progress = Progress(signing.signed, signing.total)  # type: ignore[attr-defined]
     waiting.signing_progress = signings
+    stale = Q(
+        clauses__texts__needs_review=True,
+        clauses__deleted_at__isnull=True,
+        clauses__section__deleted_at__isnull=True,
+    )
+    waiting.stale_translations = list(
+        Declaration.objects.filter(pk__in=declarations)
+        .annotate(stale=Count("clauses__texts", filter=stale))
+        .filter(stale__gt=0)
+        .order_by("slug")
+    )

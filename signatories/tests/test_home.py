@@ -13,7 +13,7 @@ from django.utils import timezone
 from consultations import services as rounds
 from consultations.models import Comment, CommentRound
 from declarations.demo import DEMO_PARTIES
-from declarations.models import Declaration
+from declarations.models import ClauseText, Declaration
 from signatories.models import Party, Signing
 from signatories.signing.home import waiting_for
 from signatories.tests import signing_helpers as signing
@@ -168,3 +168,10 @@ def test_home_queries_do_not_grow_with_rounds_and_signings(
         page = client.get(HOME).content.decode()
     assert page.count("2 comments await a decision") == 4
     assert f"1 of {len(DEMO_PARTIES)}" in page
+
+
+def test_secretariat_sees_translations_to_update(demo: Declaration, user_client: Any) -> None:
+    """Texts flagged "translation needs update" are counted for the secretariat only."""
+    ClauseText.objects.filter(clause__declaration=demo, clause__key="vision", language="ko").update(needs_review=True)
+    assert "1 translation to update in" in _page(user_client, "secretariat")
+    assert waiting_for(_user("gyeonggi.focal")).stale_translations == []
