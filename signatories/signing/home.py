@@ -117,6 +117,9 @@ def waiting_for(user: AnyUser, now: datetime.datetime | None = None) -> Waiting:
                 )
             )
         )
+        # One line per round: the focal point's "submit" line already counts the party's drafts.
+        owing = {r.pk for r in waiting.rounds_to_submit}
+        waiting.rounds_to_review = [r for r in waiting.rounds_to_review if r.pk not in owing]
         waiting.to_designate = list(
             SigningParty.objects.filter(
                 signing__declaration__in=visible,

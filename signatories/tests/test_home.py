@@ -68,7 +68,9 @@ def test_focal_point_sees_drafts_to_submit_until_the_party_answers(demo: Declara
     """The focal point sees the party's drafts to submit; once submitted, the task is gone."""
     round_ = _round(demo)
     _draft(round_, "gyeonggi")
-    assert "1 draft to submit" in _page(user_client, "gyeonggi.focal")
+    page = _page(user_client, "gyeonggi.focal")
+    assert "1 draft to submit" in page
+    assert page.count(reverse("consultations:round", args=[demo.slug, round_.number])) == 1  # one line per round
     rounds.party_submit(round=round_, party=Party.objects.get(key="gyeonggi"), by=_user("gyeonggi.focal"))
     waiting = waiting_for(_user("gyeonggi.focal"))
     assert waiting.rounds_to_submit == []
