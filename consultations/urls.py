@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, search_views, views
 
 app_name = "consultations"
 urlpatterns = [
+    path("d/<slug:slug>/search/", search_views.declaration_search, name="search"),
     path("d/<slug:slug>/rounds/", views.round_list, name="rounds"),
     path("d/<slug:slug>/rounds/new/", views.round_new, name="round_new"),
     path("d/<slug:slug>/rounds/reflection/", views.reflection, name="reflection"),

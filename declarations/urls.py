@@ -4,7 +4,6 @@ from . import creation_views, export_views, views
 
 app_name = "declarations"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("new/", creation_views.declaration_new, name="new"),
     path("new/preview/", creation_views.declaration_new_preview, name="new_preview"),
     path("d/<slug:slug>/", views.declaration_detail, name="detail"),

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,30 +18,12 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import condition, require_GET, require_http_methods, require_POST
 
 from config.auth_types import AuthenticatedHttpRequest
-from signatories.models import Membership
-from signatories.people import secretariats_of
 
 from . import caching, forms, redline, selectors, services
 from .models import Clause, ClauseText, Declaration, DeclarationVersion, Section
-from .permissions import EDIT, declarations_for, get_declaration_for, is_secretariat
+from .permissions import EDIT, get_declaration_for, is_secretariat
 from .services import DeclarationError
 from .snapshot import Snapshot
-
-
-@require_GET
-@login_required
-def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    declarations = (
-        declarations_for(request.user)
-        .annotate(version_count=Count("versions"), last_version=Max("versions__number"))
-        .order_by("slug")
-    )
-    memberships = Membership.objects.filter(user=request.user).select_related("party")
-    return render(
-        request,
-        "declarations/dashboard.html",
-        {"declarations": declarations, "memberships": memberships, "secretariats": secretariats_of(request.user)},
-    )
 
 
 def _detail_state(request: AuthenticatedHttpRequest, slug: str) -> tuple[dict[str, Any], str]:

@@ -3,10 +3,12 @@ from django.urls import path
 from . import directory_views as directory
 from . import mail_views as mail
 from . import people_views as people
+from .signing import home_views
 from .signing import views as signing
 
 app_name = "signatories"
 urlpatterns = [
+    path("", home_views.home, name="home"),
     path("account/", people.account_settings, name="account"),
     path("secretariats/", people.secretariat_list, name="secretariats"),
     path("secretariats/<slug:slug>/", people.secretariat_detail, name="secretariat"),

@@ -187,6 +187,16 @@ class PermissionMatrixTest(TestCase):
         )
         self.assertNotContains(page, "Gyeonggi&#x27;s private draft.")
         self.assertNotContains(page, "Gyeonggi's private draft.")
+        search = reverse("consultations:search", kwargs={"slug": w.declaration.slug})
+        for role in ("other_focal", "observer", "secretariat"):
+            with self.subTest(search=role):
+                found = self.clients[role].get(search, {"q": "private draft"})
+                self.assertEqual(found.status_code, 200)
+                self.assertNotContains(found, "&#x27;s <mark>private</mark>")
+        self.assertContains(
+            self.clients["reviewer"].get(search, {"q": "private draft"}),
+            "&#x27;s <mark>private</mark> <mark>draft</mark>",
+        )
 
     def test_another_party_cannot_act_on_our_draft(self) -> None:
         """Catalonia's users get 404 when they try to read, edit or discard Gyeonggi's draft."""

@@ -89,6 +89,8 @@ Page = Callable[[World], str]
 PAGES: dict[str, tuple[str, Page]] = {
     "dashboard": ("secretariat", lambda w: "/"),
     "declaration text": ("secretariat", lambda w: f"/d/{w.slug}/"),
+    "search in text and comments": ("secretariat", lambda w: f"/d/{w.slug}/search/?q=the"),
+    "search as a party, filtered": ("focal", lambda w: f"/d/{w.slug}/search/?q=the&kind=editorial"),
     "declaration side by side (RTL)": ("secretariat", lambda w: f"/d/{w.slug}/?lang=en&with=ar"),
     "declaration as a party": ("focal", lambda w: f"/d/{w.slug}/?lang=fr"),
     "clause with its comments": (

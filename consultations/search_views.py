@@ -1,0 +1,58 @@
+"""Search within a declaration (search.py): the form, the filters and one page of highlighted hits."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from config.auth_types import AuthenticatedHttpRequest
+from declarations.models import Clause
+from declarations.permissions import get_declaration_for
+from signatories.models import Party
+
+from .models import Comment
+from .permissions import access_for
+from .search import Filters, search
+
+ANY = [("", _("Any"))]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search for"), max_length=200)
+    party = forms.ChoiceField(label=_("Party"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=ANY + list(Comment.Status.choices))
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=ANY + list(Comment.Kind.choices))
+    clause = forms.ChoiceField(label=_("Clause"), required=False)
+
+    def __init__(self, *args: object, parties: list[Party], clause_keys: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["party"].choices = ANY + [(p.key, p.display_name()) for p in parties]  # type: ignore[attr-defined]
+        self.fields["clause"].choices = ANY + [(k, k) for k in clause_keys]  # type: ignore[attr-defined]
+
+
+@require_GET
+@login_required
+def declaration_search(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    declaration = get_declaration_for(request.user, slug)
+    access = access_for(request.user, declaration)
+    parties = list(Party.objects.filter(participations__declaration=declaration).order_by("short_name"))
+    clause_keys = list(
+        Clause.objects.filter(declaration=declaration, deleted_at__isnull=True)
+        .order_by("section__position", "position")
+        .values_list("key", flat=True)
+    )
+    form = SearchForm(request.GET or None, parties=parties, clause_keys=clause_keys)
+    context: dict[str, object] = {"declaration": declaration, "form": form, "access": access}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = Filters(party=data["party"], status=data["status"], kind=data["kind"], clause=data["clause"])
+        page, hits = search(access, data["q"], filters, request.GET.get("page", 1))
+        shown = {k: v for k, v in data.items() if v}
+        context.update(page=page, hits=hits, filter_query=urlencode(shown))
+    return render(request, "consultations/search.html", context)
