@@ -384,6 +384,13 @@ def signing_board(signing: Signing, *, order: str = "signing", language: str = "
     )
 
 
+def pending_party_names(signing: Signing) -> list[str]:
+    """The parties, in signing order, that have neither signed nor declined (named in the close confirm)."""
+    answered = Signature.objects.filter(signing=signing, status__in=Signature.LIVE).values("party")
+    pending = SigningParty.objects.filter(signing=signing).exclude(party__in=answered).order_by("position", "id")
+    return list(pending.values_list("party__short_name", flat=True))
+
+
 def can_read_reason(signature: Signature, *, secretariat: bool, party_ids: set[int]) -> bool:
     return signature.reason_public or secretariat or signature.party_id in party_ids
 

@@ -114,6 +114,7 @@ def signing_board(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "lang": lang,
             "languages": languages,
             "secretariat": secretariat,
+            "pending_names": selectors.pending_party_names(signing) if secretariat and signing.is_open else [],
             "reopen_form": ReopenForm(signing=signing)
             if secretariat and page["newer_version"] and signing.is_open
             else None,
