@@ -7,7 +7,7 @@ import hashlib
 import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.files.base import ContentFile, File
 from django.db import transaction
@@ -488,6 +488,19 @@ def signature_revoke(*, signing_party: SigningParty, reason: str = "", by: User)
     return live
 
 
+def _check_not_before_publication(signed_at: datetime, version: DeclarationVersion) -> None:
+    """Nobody signs a text before it exists. The form has minute precision, so the minute counts."""
+    published = version.published_at
+    if signed_at < published.replace(second=0, microsecond=0):
+        raise SigningError(
+            _(
+                "A signature cannot be dated before the text it signs was published: version %(n)s was "
+                "published on %(date)s UTC."
+            )
+            % {"n": version.number, "date": f"{published.astimezone(UTC):%Y-%m-%d %H:%M}"}
+        )
+
+
 def signature_record_offline(
     *,
     signing_party: SigningParty,
@@ -512,6 +525,7 @@ def signature_record_offline(
         party = signing_party.party
         if _live(signing, party) is not None:
             raise SigningError(_("%(party)s has already answered.") % {"party": party.short_name})
+        _check_not_before_publication(signed_at, signing.version)
         signature = Signature(
             signing=signing,
             party=party,
