@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from declarations.models import Declaration
-from documents.compose import document_context
+from documents.compose import document_context, document_html
 from documents.selectors import document_data
 from signatories.models import Signature, SigningEvent
 from signatories.signing.refusals import signature_record_refusal
@@ -152,3 +152,26 @@ def test_secretariat_records_through_the_page(user_client, demo: Declaration) ->
     outsider = user_client("occitanie.focal").get(f"/d/{demo.slug}/signing/party/occitanie/refusal/")
     assert outsider.status_code in (403, 404)
     assert not Signature.objects.filter(party__key="occitanie").exists()
+
+
+def test_the_party_reads_what_was_recorded_on_its_page(user_client, demo: Declaration) -> None:  # type: ignore[no-untyped-def]
+    """Not "Your party declined": the page says the secretariat recorded non-participation."""
+    signing = open_signing(demo)
+    _refuse(signing, "kyoto", outcome="absent", reason="Delegation absent.")
+    page = user_client("kyoto.focal").get(f"/d/{demo.slug}/signing/party/kyoto/").content.decode()
+    assert "that your party did not take part" in page and "Your party declined" not in page
+
+
+def test_the_pdf_prints_non_participants_in_their_own_section(demo: Declaration) -> None:
+    signing = open_signing(demo)
+    designate(signing, "gyeonggi")
+    sign(signing, "gyeonggi")
+    _refuse(signing, "kyoto", outcome="absent")
+    signing_close(signing=signing, by=user("secretariat"))
+    record = signing_record(demo)
+    assert record is not None
+    data = document_data(version=record.version, kind="submission", languages=["en"], layout="single")
+    html = document_html(data, {})
+    section = html.split("Parties that did not take part", 1)[1].split("</ul>", 1)[0]
+    assert "Kyoto" in section
+    assert "Kyoto" not in html.split("Parties that did not take part", 1)[0].split("signature-pages", 1)[1]
