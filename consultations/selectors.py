@@ -232,6 +232,8 @@ class Outcome:
     WITHDRAWN = "withdrawn"
     NO_COMMENTS = "no_comments"
     NO_ANSWER = "no_answer"
+    # Invited to a round that is still open and has not answered: it may still comment (issue 21).
+    NO_COMMENTS_YET = "no_comments_yet"
 
 
 # The summary is record text (it becomes the version note), so its wording is fixed here per language
@@ -239,6 +241,7 @@ class Outcome:
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
         "heading": "Comments on version {version} (comment round {rounds}):",
+        "heading_open": "Comments on version {version} so far (comment round {rounds}, still open):",
         Outcome.FULLY: "{party}'s comments fully reflected",
         Outcome.PARTIALLY: "{party}'s comments partially reflected",
         Outcome.NOT: "{party}'s comments not reflected",
@@ -247,6 +250,7 @@ PHRASES: dict[str, dict[str, str]] = {
         Outcome.WITHDRAWN: "{party} withdrew its comments",
         Outcome.NO_COMMENTS: "{party} had no comments",
         Outcome.NO_ANSWER: "{party} did not respond",
+        Outcome.NO_COMMENTS_YET: "{party} has no comments yet",
         "comments": "{n} comments",
         "comment": "1 comment",
         "n_accepted": "{n} accepted",
@@ -258,6 +262,7 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "ko": {
         "heading": "제{version}판에 대한 의견 (제{rounds}차 의견 수렴):",
+        "heading_open": "제{version}판에 대한 현재까지의 의견 (제{rounds}차 의견 수렴, 진행 중):",
         Outcome.FULLY: "{party} 의견 전부 반영",
         Outcome.PARTIALLY: "{party} 의견 일부 반영",
         Outcome.NOT: "{party} 의견 미반영",
@@ -266,6 +271,7 @@ PHRASES: dict[str, dict[str, str]] = {
         Outcome.WITHDRAWN: "{party} 의견 철회",
         Outcome.NO_COMMENTS: "{party} 의견 없음",
         Outcome.NO_ANSWER: "{party} 미회신",
+        Outcome.NO_COMMENTS_YET: "{party} 아직 의견 없음",
         "comments": "의견 {n}건",
         "comment": "의견 1건",
         "n_accepted": "수용 {n}건",
@@ -288,6 +294,8 @@ class PartyReflection:
     noted: int = 0
     pending: int = 0
     withdrawn: int = 0
+    # A round that invited the party is still open: silence is not yet an answer.
+    round_open: bool = False
 
     @property
     def total(self) -> int:
@@ -301,7 +309,7 @@ class PartyReflection:
         if self.response == RoundInvitation.Response.NO_COMMENTS:
             return Outcome.NO_COMMENTS
         if self.response == RoundInvitation.Response.PENDING:
-            return Outcome.NO_ANSWER
+            return Outcome.NO_COMMENTS_YET if self.round_open else Outcome.NO_ANSWER
         if not self.comments:
             return Outcome.WITHDRAWN
         if self.pending:
@@ -333,9 +341,10 @@ class PartyReflection:
         return text + "."
 
 
-def party_reflections(rounds: Iterable[CommentRound]) -> list[PartyReflection]:
+def party_reflections(rounds: Iterable[CommentRound], *, now: datetime.datetime | None = None) -> list[PartyReflection]:
     """How each invited party's comments were treated across the given rounds (withdrawn ones left out)."""
     rounds = list(rounds)
+    open_rounds = {r.pk for r in rounds if r.is_open(now)}
     by_party: dict[int, PartyReflection] = {}
     rank = {
         RoundInvitation.Response.PENDING: 0,
@@ -347,6 +356,8 @@ def party_reflections(rounds: Iterable[CommentRound]) -> list[PartyReflection]:
         current = by_party.get(invitation.party_id)
         if current is None or rank[invitation.response] > rank[current.response]:  # type: ignore[index]
             by_party[invitation.party_id] = PartyReflection(party=invitation.party, response=invitation.response)
+        if invitation.round_id in open_rounds:
+            by_party[invitation.party_id].round_open = True
     # Only what the counts read: at UN scale a round holds thousands of comments with their texts.
     comments = (
         Comment.objects.filter(round__in=rounds)
@@ -378,19 +389,21 @@ def party_reflections(rounds: Iterable[CommentRound]) -> list[PartyReflection]:
         Outcome.PENDING: 4,
         Outcome.WITHDRAWN: 5,
         Outcome.NO_COMMENTS: 6,
-        Outcome.NO_ANSWER: 7,
+        Outcome.NO_COMMENTS_YET: 7,
+        Outcome.NO_ANSWER: 8,
     }
     return sorted(by_party.values(), key=lambda r: (order[r.outcome], r.party.short_name))
 
 
-def _summary(rounds: list[CommentRound], language: str) -> str:
+def _summary(rounds: list[CommentRound], language: str, now: datetime.datetime | None = None) -> str:
     if not rounds:
         return ""
     phrases = PHRASES.get(language, PHRASES["en"])
-    heading = phrases["heading"].format(
+    still_open = any(r.is_open(now) for r in rounds)
+    heading = phrases["heading_open" if still_open else "heading"].format(
         version=rounds[0].version.number, rounds=", ".join(str(r.number) for r in rounds)
     )
-    return "\n".join([heading, *(r.sentence(language) for r in party_reflections(rounds))])
+    return "\n".join([heading, *(r.sentence(language) for r in party_reflections(rounds, now=now))])
 
 
 def reflection_summary(round: CommentRound, language: str) -> str:

@@ -14,7 +14,13 @@ from guardian.shortcuts import get_users_with_perms
 
 from config.auth_types import User
 from declarations.models import Clause, ClauseText, Declaration, DeclarationParty, DeclarationVersion, Section
-from declarations.services import DeclarationError, EditConflict, clause_text_update, declaration_set_status
+from declarations.services import (
+    DeclarationError,
+    EditConflict,
+    clause_text_update,
+    declaration_set_status,
+    frozen_reason,
+)
 from signatories.models import Membership, Party
 from signatories.notifications import notify
 
@@ -75,8 +81,16 @@ def _require_secretariat(user: User, declaration: Declaration) -> None:
         raise ConsultationError(_("Only the secretariat can do this."))
 
 
+def _require_not_frozen(declaration: Declaration) -> None:
+    # Closing signing freezes the record: rounds, drafts, comments and their outcomes stay as they were.
+    if reason := frozen_reason(declaration):
+        raise ConsultationError(reason)
+
+
 def _lock_round(round_: CommentRound) -> CommentRound:
-    return CommentRound.objects.select_for_update().select_related("declaration", "version").get(pk=round_.pk)
+    locked = CommentRound.objects.select_for_update().select_related("declaration", "version").get(pk=round_.pk)
+    _require_not_frozen(locked.declaration)
+    return locked
 
 
 def _require_open(round_: CommentRound, now: datetime.datetime) -> None:
@@ -162,6 +176,7 @@ def round_open(
     with transaction.atomic():
         # Lock the declaration: two secretariat members opening rounds at once must not both succeed.
         locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
+        _require_not_frozen(locked)
         rounds_settle(declaration=locked, by=by, now=now)
         if any(r.is_open(now) for r in CommentRound.objects.filter(declaration=locked)):
             raise ConsultationError(_("A comment round is already open on this declaration; close it first."))
@@ -357,6 +372,7 @@ def comment_discard(*, comment: Comment, by: User, now: datetime.datetime | None
     """Throw away a draft (submitted comments are never deleted, only withdrawn)."""
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        _require_not_frozen(Declaration.objects.get(comment_rounds__comments=locked))
         if locked.status != Comment.Status.DRAFT:
             raise ConsultationError(_("Submitted comments are never deleted; withdraw it instead."))
         roles = _roles(by, locked.party)
@@ -485,6 +501,7 @@ def comment_dispose(
             .select_related("party", "clause", "round", "disposed_by")
             .get(pk=comment.pk)
         )
+        _require_not_frozen(Declaration.objects.get(comment_rounds=locked.round_id))
         if locked.status != Comment.Status.SUBMITTED:
             raise ConsultationError(_("Only submitted comments get a disposition (this one is not, or was withdrawn)."))
         if locked.applied_history_id:
@@ -556,6 +573,7 @@ def comment_reply(*, comment: Comment, text: str, by: User, now: datetime.dateti
     if comment.status == Comment.Status.DRAFT:
         raise ConsultationError(_("A draft has no thread yet."))
     with transaction.atomic():
+        _require_not_frozen(Declaration.objects.get(pk=declaration.pk))
         reply = CommentReply.objects.create(
             comment=comment, author=by, party=comment.party if in_party else None, text=text
         )

@@ -146,8 +146,8 @@ def version_publish(*, declaration: Declaration, label: str, note: str = "", by:
     with transaction.atomic():
         # Lock the declaration so two publishers cannot take the same number.
         locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
-        if locked.status in (Declaration.Status.SIGNED, Declaration.Status.WITHDRAWN):
-            raise DeclarationError(_("A signed or withdrawn declaration cannot get a new version."))
+        if reason := frozen_reason(locked):
+            raise DeclarationError(reason)
         last = locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
         snapshot = declaration_snapshot(locked)
         version = DeclarationVersion.objects.create(
@@ -183,9 +183,25 @@ class EditConflict(DeclarationError):
         )
 
 
+def frozen_reason(declaration: Declaration) -> str | None:
+    """Why nothing about this declaration's text may change any more, or None while it still may.
+
+    Closing signing freezes the record: no clause edit, no new version, no comment round change.
+    Services check it (so commands and views are covered); pages use it to say why.
+    """
+    if declaration.status == Declaration.Status.SIGNED:
+        return _(
+            "Signing is closed: the declaration is signed, so its text, its versions and its comment rounds "
+            "can no longer change."
+        )
+    if declaration.status == Declaration.Status.WITHDRAWN:
+        return _("The declaration was withdrawn: its text, its versions and its comment rounds can no longer change.")
+    return None
+
+
 def _check_editable(declaration: Declaration) -> None:
-    if declaration.status in LOCKED_STATUSES:
-        raise DeclarationError(_("A signed or withdrawn declaration can no longer be edited."))
+    if reason := frozen_reason(declaration):
+        raise DeclarationError(reason)
 
 
 def _clean_text(text: str) -> str:

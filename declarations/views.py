@@ -131,6 +131,17 @@ def _after_change(request: HttpRequest, reading: dict[str, Any], message: str, *
     return redirect(_detail_url(reading, f"clause-{clause_key}" if clause_key else ""))
 
 
+def _refuse_frozen(request: HttpRequest, declaration: Declaration) -> HttpResponse | None:
+    """A signed (or withdrawn) declaration's edit and publish pages say why instead of offering a form."""
+    reason = services.frozen_reason(declaration)
+    if reason is None:
+        return None
+    if _is_htmx(request):
+        return HttpResponse(reason, status=409, content_type="text/plain; charset=utf-8")
+    messages.error(request, reason)
+    return redirect("declarations:detail", slug=declaration.slug)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def clause_edit(request: AuthenticatedHttpRequest, slug: str, key: str, language: str) -> HttpResponse:
@@ -139,6 +150,8 @@ def clause_edit(request: AuthenticatedHttpRequest, slug: str, key: str, language
     if language not in declaration.languages:
         raise Http404("No such language.")
     clause = _live_clause(declaration, key)
+    if frozen := _refuse_frozen(request, declaration):
+        return frozen
     texts = {t.language: t for t in ClauseText.objects.filter(clause=clause).select_related("updated_by")}
     current = texts.get(language)
     reading = _reading(request, declaration)
@@ -587,6 +600,8 @@ def version_detail(request: AuthenticatedHttpRequest, slug: str, number: int) ->
 def version_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Publish the draft as the next named version; lists clauses whose translation needs an update."""
     declaration = get_declaration_for(request.user, slug, EDIT)
+    if frozen := _refuse_frozen(request, declaration):
+        return frozen
     drifted = selectors.drifted_texts(declaration)
     form = forms.PublishForm(request.POST or None, initial={"note": request.GET.get("note", "")})
     if request.method == "POST" and form.is_valid():

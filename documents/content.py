@@ -95,6 +95,7 @@ class DocumentData:
     signatures: list[SignatureEntry] = field(default_factory=list)
     declines: list[DeclineEntry] = field(default_factory=list)
     not_signed: list[PartyEntry] = field(default_factory=list)
+    absent: list[PartyEntry] = field(default_factory=list)  # recorded as "did not take part" (issue 21)
     undertaking: dict[str, str] = field(default_factory=dict)
     events: list[EventEntry] = field(default_factory=list)
     rounds: list[RoundEntry] = field(default_factory=list)
@@ -133,7 +134,9 @@ class DocumentData:
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
     def _signature_payload(self) -> dict[str, Any]:
-        return {
+        # "absent" only when there is one: PDFs sealed before it keep their payload and hash.
+        absent = {"absent": [p.key for p in self.absent]} if self.absent else {}
+        return absent | {
             "signatures": [
                 {
                     "party": s.party.key,

@@ -27,6 +27,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "declined": "Parties that declined to sign",
         "declined_no_reason": "The party did not make its reason public.",
         "not_signed": "Parties that did not sign",
+        "absent": "Parties that did not take part",
         "signed_at": "Signed",
         "certificate": "Certificate of completion",
         "cert_declaration": "Declaration",
@@ -35,6 +36,10 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "cert_languages": "Languages",
         "cert_signatures": "Signatures",
         "cert_signatures_value": "{signed} signed, {declined} declined, {pending} did not answer, of {total} parties",
+        "cert_signatures_value_absent": (
+            "{signed} signed, {declined} declined, {absent} did not take part, {pending} did not answer, "
+            "of {total} parties"
+        ),
         "cert_opened": "Signing opened",
         "cert_closed": "Signing closed",
         "cert_rounds": "Comment rounds held",
@@ -65,6 +70,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "event_recorded_offline": "Signature on paper or in person recorded",
         "event_reopened": "Signing reopened on a new version",
         "event_closed": "Signing closed",
+        "event_refusal_recorded": "Refusal or non-participation recorded by the secretariat",
         "language_en": "English",
         "language_ko": "Korean",
     },
@@ -83,6 +89,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "declined": "서명을 거부한 당사자",
         "declined_no_reason": "해당 당사자는 사유를 공개하지 않았습니다.",
         "not_signed": "서명하지 않은 당사자",
+        "absent": "참여하지 않은 당사자",
         "signed_at": "서명",
         "certificate": "완료 증명서",
         "cert_declaration": "선언문",
@@ -91,6 +98,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "cert_languages": "언어",
         "cert_signatures": "서명",
         "cert_signatures_value": "당사자 {total}곳 중 서명 {signed}, 거부 {declined}, 무응답 {pending}",
+        "cert_signatures_value_absent": (
+            "당사자 {total}곳 중 서명 {signed}, 거부 {declined}, 불참 {absent}, 무응답 {pending}"
+        ),
         "cert_opened": "서명 개시",
         "cert_closed": "서명 종료",
         "cert_rounds": "의견 수렴 회차",
@@ -121,6 +131,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "event_recorded_offline": "종이 또는 대면 서명 기록",
         "event_reopened": "새 판으로 서명 재개",
         "event_closed": "서명 종료",
+        "event_refusal_recorded": "사무국이 서명 거부 또는 불참을 기록",
         "language_en": "영어",
         "language_ko": "한국어",
     },

@@ -107,6 +107,7 @@ def _submission_data(declaration: Declaration, version: DeclarationVersion, base
     signatures: list[SignatureEntry] = []
     declines: list[DeclineEntry] = []
     not_signed: list[PartyEntry] = []
+    absent: list[PartyEntry] = []
     for row in record.rows:
         party = _party(row.party)
         if row.status == Signature.Status.SIGNED and (row.party.pk, "signed") in on_this_text and row.signed_at:
@@ -123,9 +124,12 @@ def _submission_data(declaration: Declaration, version: DeclarationVersion, base
             )
         elif row.status == Signature.Status.DECLINED and (row.party.pk, "declined") in on_this_text and row.signed_at:
             declines.append(DeclineEntry(party=party, declined_at=row.signed_at, reason=row.decline_reason))
+        elif row.status == Signature.Status.ABSENT and (row.party.pk, "absent") in on_this_text:
+            absent.append(party)  # recorded by the secretariat: neither a signatory nor "did not answer"
         else:
             not_signed.append(party)
-    parties = {p.key: p for p in [*(s.party for s in signatures), *(d.party for d in declines), *not_signed]}
+    everyone = [*(s.party for s in signatures), *(d.party for d in declines), *absent, *not_signed]
+    parties = {p.key: p for p in everyone}
     events = [
         EventEntry(
             seq=e.seq,
@@ -147,6 +151,7 @@ def _submission_data(declaration: Declaration, version: DeclarationVersion, base
         signatures=signatures,
         declines=declines,
         not_signed=not_signed,
+        absent=absent,
         undertaking=dict(record.undertaking),
         events=events,
         signing_opened_at=signing.opened_at,

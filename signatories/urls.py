@@ -35,6 +35,7 @@ urlpatterns = [
     path("d/<slug:slug>/signing/party/<slug:party>/decline/", signing.decline, name="decline"),
     path("d/<slug:slug>/signing/party/<slug:party>/revoke/", signing.revoke, name="revoke"),
     path("d/<slug:slug>/signing/party/<slug:party>/record/", signing.record_offline, name="record_offline"),
+    path("d/<slug:slug>/signing/party/<slug:party>/refusal/", signing.record_refusal, name="record_refusal"),
     path("d/<slug:slug>/signing/signatures/<int:pk>/image/", signing.signature_image, name="signature_image"),
     path("d/<slug:slug>/signing/signatures/<int:pk>/scan/", signing.signature_scan, name="signature_scan"),
 ]

@@ -86,6 +86,9 @@ def test_demo_round_from_opening_to_version_2(demo, rnd, user, party, clause) ->
     assert "Gyeonggi Province's comments fully reflected (3 comments: 2 accepted, 1 noted)." in en
     assert "Government of Catalonia's comments not reflected (1 comment: 1 rejected)." in en
     assert "Kyoto Prefecture had no comments." in en
+    assert "Occitanie Region has no comments yet." in en  # the round is still open
+    services.round_close(round=rnd, by=user("secretariat"))
+    en = reflection_summary(rnd, "en")
     assert "Occitanie Region did not respond." in en
     assert "경기도 의견 전부 반영 (의견 3건: 수용 2건, 참고 1건)." in ko
 

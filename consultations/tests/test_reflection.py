@@ -55,12 +55,13 @@ def test_summary_in_english_and_korean(rnd, submitted, party, user) -> None:
     _decide(submitted("catalonia", kind="substantive"), "accepted", user)
     services.party_submit_no_comments(round=rnd, party=party("kyoto"), by=user("kyoto.focal"))
     en, ko = reflection_summary(rnd, "en"), reflection_summary(rnd, "ko")
-    assert en.splitlines()[0] == "Comments on version 1 (comment round 1):"
+    # The round is still open (issue 21): the note says so, and silence is not yet "did not respond".
+    assert en.splitlines()[0] == "Comments on version 1 so far (comment round 1, still open):"
     assert "Government of Catalonia's comments fully reflected (1 comment: 1 accepted)." in en
     assert "Kyoto Prefecture had no comments." in en
     assert "카탈루냐 의견 전부 반영 (의견 1건: 수용 1건)." in ko
     assert "교토부 의견 없음." in ko
-    assert "옥시타니 미회신." in ko
+    assert "옥시타니 아직 의견 없음." in ko
 
 
 def test_reflected_in_the_first_version_after_the_edit(demo, rnd, submitted, user, clause) -> None:

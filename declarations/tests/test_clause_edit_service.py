@@ -121,7 +121,9 @@ def test_empty_translation_is_allowed(clause: Clause, secretariat: Any) -> None:
 def test_signed_declaration_cannot_be_edited(demo: Declaration, clause: Clause, secretariat: Any) -> None:
     """A signed or withdrawn declaration refuses edits."""
     declaration_set_status(declaration=demo, status=Declaration.Status.WITHDRAWN, by=secretariat)
-    with pytest.raises(DeclarationError, match="signed or withdrawn"):
+    with pytest.raises(
+        DeclarationError, match="withdrawn: its text, its versions and its comment rounds can no longer change"
+    ):
         clause_text_update(clause=clause, language="en", text="Changed.", base_revision=1, by=secretariat)
 
 

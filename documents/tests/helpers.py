@@ -116,7 +116,7 @@ def sign_manifesto(declaration: Declaration, *, others_in_person: int = 0, close
                 method=Signature.Method.IN_PERSON,
                 printed_name=f"Envoy of {party.short_name}",
                 printed_title="Minister for Digital Affairs",
-                signed_at=timezone.now() - timedelta(hours=2),
+                signed_at=timezone.now(),
                 scan=None,
                 by=secretariat,
             )

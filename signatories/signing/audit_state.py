@@ -51,6 +51,15 @@ def _signature_from(event: SigningEvent, status: str) -> _Expected:
         values["reason_public"] = data.get("reason_public")
     elif event.kind == Kind.SIGNED:
         values |= {"method": data.get("method"), "signer": event.actor_id}
+    elif event.kind == Kind.REFUSAL_RECORDED:
+        absent = status == Signature.Status.ABSENT
+        values |= {
+            "method": (Signature.Method.ABSENT if absent else Signature.Method.DECLINED).value,
+            "recorded_by": event.actor_id,
+            "signer": None,
+            "decline_reason": data.get("reason"),
+            "reason_public": data.get("reason_public"),
+        }
     else:
         values |= {"method": data.get("method"), "recorded_by": event.actor_id, "scan_sha256": data.get("scan_sha256")}
         values["signed_at"] = _utc(data.get("signed_at"))
@@ -86,6 +95,8 @@ def _replay(events: list[SigningEvent]) -> tuple[dict[str, Any], dict[int, _Expe
                 "printed_title": data.get("printed_title"),
                 "capacity": data.get("capacity"),
             }
+        elif event.kind == Kind.REFUSAL_RECORDED:
+            signatures[data.get("signature")] = _signature_from(event, str(data.get("outcome")))
         elif event.kind in (Kind.SIGNED, Kind.DECLINED, Kind.RECORDED_OFFLINE):
             status = (Signature.Status.DECLINED if event.kind == Kind.DECLINED else Signature.Status.SIGNED).value
             signatures[data.get("signature")] = _signature_from(event, status)

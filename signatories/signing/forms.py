@@ -236,3 +236,20 @@ class RecordOfflineForm(forms.Form):
             except ImageError as exc:
                 raise forms.ValidationError(str(exc), code="scan") from exc
         return file
+
+
+class RecordRefusalForm(forms.Form):
+    OUTCOMES = [
+        (Signature.Status.DECLINED, _("Declined to sign")),
+        (Signature.Status.ABSENT, _("Did not take part")),
+    ]
+    VISIBILITY = [
+        ("public", _("The party's public reason: shown to every party and printed in the PDF")),
+        ("secretariat", _("An internal note: read by the secretariat and the party only")),
+    ]
+
+    outcome = forms.ChoiceField(choices=OUTCOMES, widget=forms.RadioSelect, initial=Signature.Status.DECLINED)
+    reason = TextField(label=_("Reason or note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    visibility = forms.ChoiceField(
+        choices=VISIBILITY, widget=forms.RadioSelect, initial="secretariat", label=_("What this text is")
+    )

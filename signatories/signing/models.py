@@ -95,6 +95,8 @@ class Signature(models.Model):
         DECLINED = "declined", _("Declined")
         REVOKED = "revoked", _("Revoked")
         SUPERSEDED = "superseded", _("Superseded")
+        # Recorded by the secretariat: the party attended nothing of the signing (issue 21).
+        ABSENT = "absent", _("Did not take part")
 
     class Method(models.TextChoices):
         DRAWN = "drawn", _("Drawn on screen")
@@ -102,8 +104,10 @@ class Signature(models.Model):
         PAPER = "paper", _("Signed on paper")
         IN_PERSON = "in_person", _("Signed in person")
         DECLINED = "declined", _("Declined")
+        ABSENT = "absent", _("Did not take part")
 
-    LIVE = (Status.SIGNED, Status.DECLINED)
+    # One live answer per party: it signed, declined or (recorded by the secretariat) did not take part.
+    LIVE = (Status.SIGNED, Status.DECLINED, Status.ABSENT)
     OFFLINE = (Method.PAPER, Method.IN_PERSON)
 
     signing = models.ForeignKey(Signing, on_delete=models.PROTECT, related_name="signatures")
@@ -146,17 +150,23 @@ class Signature(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["signing", "party"],
-                condition=models.Q(status__in=["signed", "declined"]),
+                condition=models.Q(status__in=["signed", "declined", "absent"]),
                 name="signature_one_live_per_party",
             ),
             models.UniqueConstraint(fields=["idempotency_key"], name="signature_unique_idempotency_key"),
             models.CheckConstraint(
-                condition=models.Q(status__in=["signed", "declined", "revoked", "superseded"]),
+                condition=models.Q(status__in=["signed", "declined", "revoked", "superseded", "absent"]),
                 name="signature_status_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(method__in=["drawn", "uploaded", "paper", "in_person", "declined"]),
+                condition=models.Q(method__in=["drawn", "uploaded", "paper", "in_person", "declined", "absent"]),
                 name="signature_method_valid",
+            ),
+            # "Did not take part" is its own method and status: never counted as signed or declined.
+            models.CheckConstraint(
+                condition=(~models.Q(status="absent") | models.Q(method="absent"))
+                & (~models.Q(method="absent") | models.Q(status__in=["absent", "revoked", "superseded"])),
+                name="signature_absent_is_its_own_method",
             ),
             models.CheckConstraint(
                 condition=~models.Q(method="declined") | ~models.Q(status="signed"),
@@ -191,6 +201,7 @@ class SigningEvent(models.Model):
         RECORDED_OFFLINE = "recorded_offline", _("Signature on paper or in person recorded")
         REOPENED = "reopened", _("Signing reopened on a new version")
         CLOSED = "closed", _("Signing closed")
+        REFUSAL_RECORDED = "refusal_recorded", _("Refusal or non-participation recorded")
 
     declaration = models.ForeignKey("declarations.Declaration", on_delete=models.PROTECT, related_name="+")
     seq = models.PositiveIntegerField()

@@ -139,7 +139,7 @@ class BoardRow:
     party_name: str  # in the language of the order ("by name in …") or the interface language
     position: int
     signatory_id: int | None
-    state: str  # signed, declined, superseded, pending
+    state: str  # signed, declined, absent, superseded, pending
     printed: bool  # a name to print is known (else "Not designated yet")
     printed_name: str  # from the designation, else from the latest answer (e.g. on paper)
     printed_title: str
@@ -150,6 +150,7 @@ class BoardRow:
     sign_url: str
     designate_url: str
     record_url: str
+    refusal_url: str
 
 
 @dataclass
@@ -216,8 +217,8 @@ def signing_board(signing: Signing, *, order: str = "signing", language: str = "
     once, so the template does no lookups, filters, includes or `{% url %}` per row.
     """
     slug = signing.declaration.slug
-    sign_url, designate_url, record_url = (
-        _Url(f"signatories:{name}", slug) for name in ("sign", "designate", "record_offline")
+    sign_url, designate_url, record_url, refusal_url = (
+        _Url(f"signatories:{name}", slug) for name in ("sign", "designate", "record_offline", "record_refusal")
     )
     image_url, scan_url = (_Url(f"signatories:{name}", slug) for name in ("signature_image", "signature_scan"))
     ui_language = get_language()
@@ -354,6 +355,7 @@ def signing_board(signing: Signing, *, order: str = "signing", language: str = "
                 sign_url=sign_url(sp.key),
                 designate_url=designate_url(sp.key),
                 record_url=record_url(sp.key),
+                refusal_url=refusal_url(sp.key),
             )
         )
     if order == "alpha":
@@ -373,6 +375,7 @@ def signing_board(signing: Signing, *, order: str = "signing", language: str = "
         "pending": sum(1 for r in rows if r.current is None),
         "signed": sum(1 for r in rows if r.current and r.current.status == Signature.Status.SIGNED),
         "declined": sum(1 for r in rows if r.current and r.current.status == Signature.Status.DECLINED),
+        "absent": sum(1 for r in rows if r.current and r.current.status == Signature.Status.ABSENT),
         "superseded": sum(r.superseded for r in rows),
     }
     return Board(
@@ -382,6 +385,13 @@ def signing_board(signing: Signing, *, order: str = "signing", language: str = "
         groups=[groups[k] for k in sorted(groups, reverse=True)],
         newer_version=newer_version,
     )
+
+
+def pending_party_names(signing: Signing) -> list[str]:
+    """The parties, in signing order, that have neither signed nor declined (named in the close confirm)."""
+    answered = Signature.objects.filter(signing=signing, status__in=Signature.LIVE).values("party")
+    pending = SigningParty.objects.filter(signing=signing).exclude(party__in=answered).order_by("position", "id")
+    return list(pending.values_list("party__short_name", flat=True))
 
 
 def can_read_reason(signature: Signature, *, secretariat: bool, party_ids: set[int]) -> bool:

@@ -7,7 +7,7 @@ import hashlib
 import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.files.base import ContentFile, File
 from django.db import transaction
@@ -18,6 +18,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from config.auth_types import User
 from config.text import single_line_problem
+from consultations.models import CommentRound
 from declarations.models import Declaration, DeclarationVersion
 from declarations.services import declaration_set_status
 from declarations.snapshot import Snapshot
@@ -487,6 +488,19 @@ def signature_revoke(*, signing_party: SigningParty, reason: str = "", by: User)
     return live
 
 
+def _check_not_before_publication(signed_at: datetime, version: DeclarationVersion) -> None:
+    """Nobody signs a text before it exists. The form has minute precision, so the minute counts."""
+    published = version.published_at
+    if signed_at < published.replace(second=0, microsecond=0):
+        raise SigningError(
+            _(
+                "A signature cannot be dated before the text it signs was published: version %(n)s was "
+                "published on %(date)s UTC."
+            )
+            % {"n": version.number, "date": f"{published.astimezone(UTC):%Y-%m-%d %H:%M}"}
+        )
+
+
 def signature_record_offline(
     *,
     signing_party: SigningParty,
@@ -511,6 +525,7 @@ def signature_record_offline(
         party = signing_party.party
         if _live(signing, party) is not None:
             raise SigningError(_("%(party)s has already answered.") % {"party": party.short_name})
+        _check_not_before_publication(signed_at, signing.version)
         signature = Signature(
             signing=signing,
             party=party,
@@ -614,6 +629,21 @@ def signing_reopen(
     return affected
 
 
+def _close_open_rounds(signing: Signing, *, by: User, now: datetime) -> list[int]:
+    """Close every comment round still open on the declaration; drafts stay, read-only. Returns their numbers."""
+    closed = []
+    rounds = CommentRound.objects.select_for_update().filter(
+        declaration=signing.declaration, closed_at__isnull=True, deadline__gt=now
+    )
+    for round_ in rounds.order_by("number"):
+        round_.closed_at, round_.closed_by = now, by
+        round_.close_reason = "Signing closed"
+        round_._change_reason = "Closed because signing closed"  # type: ignore[attr-defined]
+        round_.save(update_fields=["closed_at", "closed_by", "close_reason"])
+        closed.append(round_.number)
+    return closed
+
+
 def signing_close(*, signing: Signing, by: User) -> Signing:
     """End signing; the declaration becomes signed by the parties that signed the current text."""
     with transaction.atomic():
@@ -626,6 +656,7 @@ def signing_close(*, signing: Signing, by: User) -> Signing:
         locked.status = Signing.Status.CLOSED
         locked.closed_at, locked.closed_by = timezone.now(), by
         locked.save(update_fields=["status", "closed_at", "closed_by"])
+        rounds_closed = _close_open_rounds(locked, by=by, now=locked.closed_at)
         declaration_set_status(
             declaration=locked.declaration, status=Declaration.Status.SIGNED, by=by, reason="Signing closed"
         )
@@ -634,7 +665,7 @@ def signing_close(*, signing: Signing, by: User) -> Signing:
             kind=Kind.CLOSED,
             by=by,
             version=locked.version,
-            data={"signed": sorted(signed.values_list("party__key", flat=True))},
+            data={"signed": sorted(signed.values_list("party__key", flat=True)), "rounds_closed": rounds_closed},
         )
     signing.refresh_from_db()
     return locked

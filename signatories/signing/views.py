@@ -25,7 +25,16 @@ from declarations.snapshot import Snapshot
 from ..models import Membership
 from . import selectors, services
 from .audit import audit_verify
-from .forms import DeclineForm, DesignateForm, OpenSigningForm, RecordOfflineForm, ReopenForm, RevokeForm, SignForm
+from .forms import (
+    DeclineForm,
+    DesignateForm,
+    OpenSigningForm,
+    RecordOfflineForm,
+    RecordRefusalForm,
+    ReopenForm,
+    RevokeForm,
+    SignForm,
+)
 from .models import Signature, SigningParty
 from .permissions import (
     ANSWER,
@@ -37,6 +46,7 @@ from .permissions import (
     get_signing_for,
     get_signing_party_for,
 )
+from .refusals import signature_record_refusal
 
 
 def _pick(request: HttpRequest, name: str, allowed: list[str], default: str) -> str:
@@ -114,6 +124,7 @@ def signing_board(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "lang": lang,
             "languages": languages,
             "secretariat": secretariat,
+            "pending_names": selectors.pending_party_names(signing) if secretariat and signing.is_open else [],
             "reopen_form": ReopenForm(signing=signing)
             if secretariat and page["newer_version"] and signing.is_open
             else None,
@@ -397,6 +408,34 @@ def record_offline(request: AuthenticatedHttpRequest, slug: str, party: str) -> 
         request,
         "signatories/signing/record.html",
         {"declaration": sp.signing.declaration, "signing": sp.signing, "sp": sp, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def record_refusal(request: AuthenticatedHttpRequest, slug: str, party: str) -> HttpResponse:
+    """The secretariat records that a party declined to sign or did not take part."""
+    sp = get_signing_party_for(request.user, slug, party, SECRETARIAT)
+    form = RecordRefusalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signature_record_refusal(
+                signing_party=sp,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+                reason_public=form.cleaned_data["visibility"] == "public",
+                by=request.user,
+            )
+        except services.SigningError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The answer of %(party)s is recorded.") % {"party": sp.party.display_name()})
+            return redirect("signatories:signing", slug=slug)
+    return render(
+        request,
+        "signatories/signing/refusal.html",
+        {"declaration": sp.signing.declaration, "signing": sp.signing, "sp": sp, "form": form},
+        status=400 if form.errors else 200,
     )
 
 

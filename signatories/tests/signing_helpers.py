@@ -124,7 +124,7 @@ def record_paper(signing: Signing, key: str) -> Signature:
             printed_name=name,
             printed_title=title,
             capacity=capacity,
-            signed_at=timezone.now() - timedelta(hours=1),
+            signed_at=timezone.now(),
             scan=Scan(ContentFile(b"%PDF-1.4\n%%EOF\n", name="scan.pdf"), "0" * 64),
             by=user("secretariat"),
         )

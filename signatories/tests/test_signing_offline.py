@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -24,7 +22,7 @@ def _post(client, demo: Declaration, **extra: object):  # type: ignore[no-untype
         "printed_name": "Sato Yuki",
         "printed_title": "Vice-Governor",
         "capacity": "for Kyoto Prefecture",
-        "signed_at": (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        "signed_at": timezone.now().strftime("%Y-%m-%dT%H:%M"),
         "scan": SimpleUploadedFile("kyoto.jpg", PDF),
     }
     data.update(extra)
