@@ -211,15 +211,7 @@ def _restore(archive: Archive, written: list[str]) -> RestoreResult:
     maps[Group] = {
         row["id"]: Group.objects.get_or_create(name=row["name"])[0].pk for row in archive.rows(SHARED["groups"])
     }
-    maps[Secretariat] = {
-        row["id"]: (
-            Secretariat.objects.filter(name=row["name"]).first()
-            or Secretariat.objects.create(
-                name=row["name"], slug=_free_secretariat_slug(row["slug"]), group_id=maps[Group][row["group_id"]]
-            )
-        ).pk
-        for row in archive.rows(SHARED["secretariats"])
-    }
+    maps[Secretariat] = {row["id"]: _secretariat(row, maps) for row in archive.rows(SHARED["secretariats"])}
     _restore_users(archive, maps, files, result)
     _restore_parties(archive, maps, files)
     for part in PARTS:
@@ -229,7 +221,7 @@ def _restore(archive: Archive, written: list[str]) -> RestoreResult:
     _restore_permissions(archive)
     # Rows came with their ids; PostgreSQL's sequences must move past them (SQLite follows by itself).
     statements = connection.ops.sequence_reset_sql(
-        no_style(), [part.model for part in PARTS] + [Party, get_user_model()]
+        no_style(), [part.model for part in PARTS] + [Party, Secretariat, get_user_model()]
     )
     with connection.cursor() as cursor:
         for statement in statements:
@@ -293,6 +285,21 @@ def _restore_users(archive: Archive, maps: Maps, files: dict[str, str], result: 
         (created,) = _insert(User, [user])
         maps[User][row["id"]] = created.pk
         result.users_created.append(row["username"])
+
+
+def _secretariat(row: dict[str, Any], maps: Maps) -> int:
+    """The secretariat of the same name, or a new one; a new one keeps its archived id when it is free."""
+    existing = Secretariat.objects.filter(name=row["name"]).first()
+    if existing is not None:
+        return existing.pk
+    fields: dict[str, Any] = {
+        "name": row["name"],
+        "slug": _free_secretariat_slug(row["slug"]),
+        "group_id": maps[Group][row["group_id"]],
+    }
+    if not Secretariat.objects.filter(pk=row["id"]).exists():
+        fields["id"] = row["id"]
+    return Secretariat.objects.create(**fields).pk
 
 
 def _free_secretariat_slug(slug: str) -> str:
