@@ -71,6 +71,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "signatories:decline": lambda w: {**d(w), "party": "gyeonggi"},
     "signatories:revoke": lambda w: {**d(w), "party": "gyeonggi"},
     "signatories:record_offline": lambda w: {**d(w), "party": "gyeonggi"},
+    "signatories:record_refusal": lambda w: {**d(w), "party": "gyeonggi"},
     "signatories:signature_image": lambda w: {**d(w), "pk": w.signature.pk},
     "signatories:signature_scan": lambda w: {**d(w), "pk": w.paper.pk},
     "declarations:parties": d,
