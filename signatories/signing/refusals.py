@@ -11,7 +11,7 @@ from config.auth_types import User
 from ..notifications import notify
 from .audit import audit_append
 from .models import Signature, SigningEvent, SigningParty
-from .services import SigningError, _clean_reason, _focal_points, _live, _lock, _signing_url
+from .services import SigningError, _clean_reason, _focal_points, _live, _lock, _signing_url, answer_data
 
 OUTCOMES = (Signature.Status.DECLINED, Signature.Status.ABSENT)
 
@@ -68,16 +68,7 @@ def signature_record_refusal(
             by=by,
             party_key=party.key,
             version=signing.version,
-            data={
-                "signature": signature.pk,
-                "outcome": outcome,
-                "reason": reason,
-                "reason_public": reason_public,
-                "printed_name": signature.printed_name,
-                "printed_title": signature.printed_title,
-                "capacity": signature.capacity,
-                "signed_at": signature.signed_at,
-            },
+            data={**answer_data(signature), "outcome": outcome, "reason": reason, "reason_public": reason_public},
         )
         declaration = signing.declaration
         notify(

@@ -8,6 +8,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.core.files.base import ContentFile, File
 from django.db import transaction
@@ -78,6 +79,17 @@ def _check_turn(signing: Signing, signing_party: SigningParty) -> None:
     if waiting.exists():
         names = ", ".join(sp.party.short_name for sp in waiting.select_related("party"))
         raise SigningError(_("Parties sign in order: waiting for %(names)s.") % {"names": names})
+
+
+def answer_data(signature: Signature) -> dict[str, Any]:
+    """What the audit event of an answer records about it; `verify_audit` compares these with the row."""
+    return {
+        "signature": signature.pk,
+        "printed_name": signature.printed_name,
+        "printed_title": signature.printed_title,
+        "capacity": signature.capacity,
+        "signed_at": signature.signed_at,
+    }
 
 
 def _store_after_commit(signature: Signature, field: str, content: File[bytes], filename: str) -> None:
@@ -381,12 +393,8 @@ def signature_sign(
             party_key=party.key,
             version=signing.version,
             data={
-                "signature": signature.pk,
+                **answer_data(signature),
                 "method": method,
-                "printed_name": signature.printed_name,
-                "printed_title": signature.printed_title,
-                "capacity": signature.capacity,
-                "signed_at": signature.signed_at,
                 "image_sha256": hashlib.sha256(data).hexdigest(),
                 "ip_address": signature.ip_address,
                 "user_agent": signature.user_agent,
@@ -446,15 +454,7 @@ def signature_decline(
             by=by,
             party_key=party.key,
             version=signing.version,
-            data={
-                "signature": signature.pk,
-                "reason": reason,
-                "reason_public": reason_public,
-                "printed_name": signature.printed_name,
-                "printed_title": signature.printed_title,
-                "capacity": signature.capacity,
-                "signed_at": signature.signed_at,
-            },
+            data={**answer_data(signature), "reason": reason, "reason_public": reason_public},
         )
     return signature
 
