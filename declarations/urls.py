@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import creation_views, export_views, views
+from . import creation_views, export_views, section_views, version_views, views
 
 app_name = "declarations"
 urlpatterns = [
@@ -21,17 +21,17 @@ urlpatterns = [
     path("d/<slug:slug>/clauses/<slug:key>/history/", views.clause_history, name="clause_history"),
     path("d/<slug:slug>/deleted/", views.deleted_list, name="deleted"),
     # Drafting (secretariat): sections
-    path("d/<slug:slug>/sections/add/", views.section_add, name="section_add"),
-    path("d/<slug:slug>/sections/<slug:key>/edit/", views.section_edit, name="section_edit"),
-    path("d/<slug:slug>/sections/<slug:key>/move/", views.section_move, name="section_move"),
-    path("d/<slug:slug>/sections/<slug:key>/delete/", views.section_delete, name="section_delete"),
-    path("d/<slug:slug>/sections/<slug:key>/restore/", views.section_restore, name="section_restore"),
+    path("d/<slug:slug>/sections/add/", section_views.section_add, name="section_add"),
+    path("d/<slug:slug>/sections/<slug:key>/edit/", section_views.section_edit, name="section_edit"),
+    path("d/<slug:slug>/sections/<slug:key>/move/", section_views.section_move, name="section_move"),
+    path("d/<slug:slug>/sections/<slug:key>/delete/", section_views.section_delete, name="section_delete"),
+    path("d/<slug:slug>/sections/<slug:key>/restore/", section_views.section_restore, name="section_restore"),
     path("d/<slug:slug>/sections/<slug:section_key>/add-clause/", views.clause_add, name="clause_add"),
     # Versions and redlines
-    path("d/<slug:slug>/versions/", views.version_list, name="versions"),
-    path("d/<slug:slug>/versions/publish/", views.version_publish, name="version_publish"),
-    path("d/<slug:slug>/versions/<int:number>/", views.version_detail, name="version"),
-    path("d/<slug:slug>/compare/", views.compare, name="compare"),
+    path("d/<slug:slug>/versions/", version_views.version_list, name="versions"),
+    path("d/<slug:slug>/versions/publish/", version_views.version_publish, name="version_publish"),
+    path("d/<slug:slug>/versions/<int:number>/", version_views.version_detail, name="version"),
+    path("d/<slug:slug>/compare/", version_views.compare, name="compare"),
     path("d/<slug:slug>/versions/<int:number>/export.docx", export_views.version_docx, name="version_docx"),
     path("d/<slug:slug>/versions/<int:number>/export.md", export_views.version_markdown, name="version_markdown"),
 ]

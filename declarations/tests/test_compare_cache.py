@@ -1,4 +1,4 @@
-"""The compare page's redline is cached by what it shows (declarations/views.compare)."""
+"""The compare page's redline is cached by what it shows (declarations/version_views.compare)."""
 
 from __future__ import annotations
 
