@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, search_views, views
+from . import comment_views, import_views, search_views, views
 
 app_name = "consultations"
 urlpatterns = [
@@ -20,7 +20,7 @@ urlpatterns = [
     path("d/<slug:slug>/rounds/<int:number>/import/", import_views.import_upload, name="import"),
     path("d/<slug:slug>/rounds/<int:number>/import/confirm/", import_views.import_confirm, name="import_confirm"),
     path("d/<slug:slug>/rounds/<int:number>/my-matrix.xlsx", import_views.party_matrix, name="party_matrix"),
-    path("d/<slug:slug>/rounds/<int:number>/comments/<int:comment_id>/", views.comment_detail, name="comment"),
+    path("d/<slug:slug>/rounds/<int:number>/comments/<int:comment_id>/", comment_views.comment_detail, name="comment"),
     path("d/<slug:slug>/rounds/<int:number>/comments/<int:comment_id>/edit/", views.comment_edit, name="comment_edit"),
     path(
         "d/<slug:slug>/rounds/<int:number>/comments/<int:comment_id>/discard/",
@@ -29,17 +29,17 @@ urlpatterns = [
     ),
     path(
         "d/<slug:slug>/rounds/<int:number>/comments/<int:comment_id>/dispose/",
-        views.comment_dispose,
+        comment_views.comment_dispose,
         name="comment_dispose",
     ),
     path(
         "d/<slug:slug>/rounds/<int:number>/comments/<int:comment_id>/withdraw/",
-        views.comment_withdraw,
+        comment_views.comment_withdraw,
         name="comment_withdraw",
     ),
     path(
         "d/<slug:slug>/rounds/<int:number>/comments/<int:comment_id>/reply/",
-        views.comment_reply,
+        comment_views.comment_reply,
         name="comment_reply",
     ),
 ]
