@@ -22,7 +22,7 @@ from config.auth_types import AuthenticatedHttpRequest
 from . import caching, forms, redline, selectors, services
 from .models import Clause, ClauseText, Declaration, Section
 from .permissions import EDIT, get_declaration_for, is_secretariat
-from .services import DeclarationError
+from .services.common import DeclarationError
 
 
 def _detail_state(request: AuthenticatedHttpRequest, slug: str) -> tuple[dict[str, Any], str]:
