@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -333,10 +333,16 @@ def produce_pdf(
     images: Mapping[str, str],
     signer: PreloadedKeySigner | None = None,
     when: datetime | None = None,
+    before_sealing: Callable[[], None] | None = None,
 ) -> bytes:
-    """Render, check PDF/A-3a structure and seal. Raises ArchivalCheckError on a broken file."""
+    """Render, check PDF/A-3a structure and seal. Raises ArchivalCheckError on a broken file.
+
+    *before_sealing* is called between the two steps (the export job's page shows them).
+    """
     when = when or datetime.now(UTC)
     pdf = render_document(data, images, when=when)
+    if before_sealing is not None:
+        before_sealing()
     reason = "Signed declaration issued by Accord" if data.kind == "submission" else "Version issued by Accord"
     sealed = seal_pdf(pdf, signer=signer or load_seal_signer(), reason=reason, location=None)
     problems = pdfa3a_problems(sealed)
