@@ -333,7 +333,7 @@ def produce_pdf(
     images: Mapping[str, str],
     signer: PreloadedKeySigner | None = None,
     when: datetime | None = None,
-    before_sealing: Callable[[], None] | None = None,
+    before_sealing: Callable[[], object] | None = None,
 ) -> bytes:
     """Render, check PDF/A-3a structure and seal. Raises ArchivalCheckError on a broken file.
 

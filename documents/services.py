@@ -72,7 +72,7 @@ def document_issue(
     languages: list[str],
     layout: str | None,
     by: User | None,
-    before_sealing: Callable[[], None] | None = None,
+    before_sealing: Callable[[], object] | None = None,
 ) -> IssuedDocument:
     """Render, seal and register a PDF, or return the one already issued for the same inputs."""
     languages, layout = export_options(version=version, languages=languages, layout=layout)
