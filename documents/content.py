@@ -17,7 +17,7 @@ from declarations.interchange import SnapshotData, dumps
 
 # Bump when the PDF template or stylesheet changes what a document looks like, so cached
 # documents rendered by the old layout are not handed out for new requests.
-LAYOUT_REVISION: Final = "2026-2"
+LAYOUT_REVISION: Final = "2026-3"  # tagged PDF/A-3a (issue 23)
 SIGNATURE_EVENTS_FORMAT: Final = "accord-signature-events/1"
 
 

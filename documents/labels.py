@@ -29,6 +29,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "not_signed": "Parties that did not sign",
         "absent": "Parties that did not take part",
         "signed_at": "Signed",
+        "signature_image": "Signature for {party}",
         "certificate": "Certificate of completion",
         "cert_declaration": "Declaration",
         "cert_version": "Version",
@@ -48,6 +49,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "cert_audit_head": "Last audit entry (SHA-256)",
         "cert_events": "Signing events (UTC, from the audit trail)",
         "verify": "Check this document",
+        "qr_code": "QR code of the address {url}",
         "verify_note": (
             "This PDF carries the electronic seal of the Accord secretariat. Upload it at {url} "
             "to confirm that it is authentic and has not been altered since it was issued."
@@ -91,6 +93,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "not_signed": "서명하지 않은 당사자",
         "absent": "참여하지 않은 당사자",
         "signed_at": "서명",
+        "signature_image": "{party} 서명",
         "certificate": "완료 증명서",
         "cert_declaration": "선언문",
         "cert_version": "판",
@@ -109,6 +112,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "cert_audit_head": "마지막 감사 기록 (SHA-256)",
         "cert_events": "서명 기록 (UTC, 감사 기록 기준)",
         "verify": "문서 확인",
+        "qr_code": "주소 {url} 의 QR 코드",
         "verify_note": (
             "이 PDF에는 Accord 사무국의 전자 봉인이 있습니다. {url} 에 파일을 올리면 "
             "발급 이후 변경되지 않은 진본인지 확인할 수 있습니다."
@@ -151,7 +155,17 @@ def label(key: str, language: str, **values: object) -> str:
 
 def labels(key: str, languages: list[str], **values: object) -> list[str]:
     """The label in each language, without repeats (e.g. two languages sharing the English)."""
-    return list(dict.fromkeys(label(key, language, **values) for language in languages))
+    return [text for _, text in labelled(key, languages, **values)]
+
+
+def labelled(key: str, languages: list[str], **values: object) -> list[tuple[str, str]]:
+    """(language the text is in, text) for each language, without repeats: a language with no
+    wording of its own gets the English, marked as English (a screen reader then reads it so)."""
+    pairs: dict[str, str] = {}
+    for language in languages:
+        actual = language if LABELS.get(language, {}).get(key) else "en"
+        pairs.setdefault(label(key, actual, **values), actual)
+    return [(code, text) for text, code in pairs.items()]
 
 
 def language_name(code: str, in_language: str) -> str:
