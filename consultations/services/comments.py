@@ -12,6 +12,7 @@ from config.auth_types import User
 from declarations.models import Clause, ClauseText, Declaration, Section
 from signatories.models import Membership, Party
 
+from ..anchors import KEEP, Keep, PassageAnchor, anchor_set
 from ..models import Comment, CommentRound, RoundInvitation
 from .common import (
     ConsultationError,
@@ -50,7 +51,9 @@ def _fill(
     proposed_text: str,
     clause: Clause | None,
     section: Section | None,
+    anchor: PassageAnchor | Keep | None,
 ) -> None:
+    previous_clause_id = comment.clause_id
     if kind not in Comment.Kind.values:
         raise ConsultationError(_("Unknown comment type."))
     if language not in declaration.languages:
@@ -72,6 +75,7 @@ def _fill(
     else:
         comment.text = _clean(text, what=_("comment"), required=True)
         comment.proposed_text, comment.base_text, comment.base_revision = "", "", None
+    anchor_set(comment, anchor, previous_clause_id=previous_clause_id)
 
 
 def comment_create(
@@ -84,11 +88,13 @@ def comment_create(
     proposed_text: str = "",
     clause: Clause | None = None,
     section: Section | None = None,
+    anchor: PassageAnchor | None = None,
     by: User,
     now: datetime.datetime | None = None,
     reason: str = "Drafted",
 ) -> Comment:
-    """Draft a comment for a party; only the party sees it until its focal point submits."""
+    """Draft a comment for a party, on a passage of a clause if `anchor` says which; only the party sees it
+    until its focal point submits."""
     now = _now(now)
     _require_role(
         by,
@@ -110,6 +116,7 @@ def comment_create(
             proposed_text=proposed_text,
             clause=clause,
             section=section,
+            anchor=anchor,
         )
         comment._change_reason = reason[:100]  # type: ignore[attr-defined]
         comment.save()
@@ -125,6 +132,7 @@ def comment_update(
     proposed_text: str = "",
     clause: Clause | None = None,
     section: Section | None = None,
+    anchor: PassageAnchor | Keep | None = KEEP,
     by: User,
     now: datetime.datetime | None = None,
 ) -> Comment:
@@ -150,6 +158,7 @@ def comment_update(
             proposed_text=proposed_text,
             clause=clause,
             section=section,
+            anchor=anchor,
         )
         locked._change_reason = "Edited draft"  # type: ignore[attr-defined]
         locked._history_user = by  # type: ignore[attr-defined]
