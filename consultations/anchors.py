@@ -75,6 +75,7 @@ class Passage:
     quote: str
     location: Location
     current: str  # the passage's words in the current text ("" when detached)
+    clause_text: str  # the whole current clause text in the passage's language
 
     @property
     def status(self) -> str:
@@ -247,7 +248,7 @@ def passages(comments: Iterable[Comment]) -> dict[int, Passage]:
             quote=c.anchor_quote, start=c.anchor_start, end=c.anchor_end, new_text=new_text, old_text=before
         )
         words = new_text[location.start : location.end] if location.start is not None else ""
-        result[c.pk] = Passage(c.pk, c.anchor_language, c.anchor_quote, location, words)
+        result[c.pk] = Passage(c.pk, c.anchor_language, c.anchor_quote, location, words, new_text)
     return result
 
 
@@ -293,6 +294,13 @@ def passage_html(text: str, spans: Sequence[tuple[int, int, int]] = (), *, curre
     # format_html keeps the pieces as they are (each is escaped or built by format_html) and returns
     # a SafeString, which "".join() would not.
     return format_html("{}" * len(parts), *parts) if parts else SafeString("")
+
+
+def passage_in_clause(passage: Passage) -> SafeString:
+    """The current clause text with this one passage marked (nothing marked when it is detached)."""
+    start, end = passage.location.start, passage.location.end
+    spans = [(start, end, passage.comment_id)] if start is not None and end is not None else []
+    return passage_html(passage.clause_text, spans, current=passage.comment_id)
 
 
 def _characters(text: str) -> SafeString:

@@ -52,6 +52,7 @@ def _fill(
     clause: Clause | None,
     section: Section | None,
     anchor: PassageAnchor | Keep | None,
+    started_from: int | None = None,
 ) -> None:
     previous_clause_id = comment.clause_id
     if kind not in Comment.Kind.values:
@@ -68,6 +69,15 @@ def _fill(
         # The proposal is written against the live draft, which is what applying it will edit.
         comment.base_text = current.text if current else ""
         comment.base_revision = current.revision if current else 0
+        if started_from is not None and started_from != comment.base_revision:
+            # The reader edited an older text in place: stored against the new one, the redline would
+            # show the secretariat's edit undone.
+            raise ConsultationError(
+                _(
+                    "The clause text has changed since you began your suggestion. Your text is kept: merge the "
+                    "current text, shown above it, into yours and save again."
+                )
+            )
         if proposed == comment.base_text:
             raise ConsultationError(_("The proposed text is the same as the clause text."))
         comment.proposed_text = proposed
@@ -89,12 +99,13 @@ def comment_create(
     clause: Clause | None = None,
     section: Section | None = None,
     anchor: PassageAnchor | None = None,
+    started_from: int | None = None,
     by: User,
     now: datetime.datetime | None = None,
     reason: str = "Drafted",
 ) -> Comment:
     """Draft a comment for a party, on a passage of a clause if `anchor` says which; only the party sees it
-    until its focal point submits."""
+    until its focal point submits. A proposal made in place names the revision it `started_from`."""
     now = _now(now)
     _require_role(
         by,
@@ -117,6 +128,7 @@ def comment_create(
             clause=clause,
             section=section,
             anchor=anchor,
+            started_from=started_from,
         )
         comment._change_reason = reason[:100]  # type: ignore[attr-defined]
         comment.save()

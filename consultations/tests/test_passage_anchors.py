@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from consultations import services
 from consultations.anchors import PassageAnchor, Status, passage_html, passages, relocate, text_hash
@@ -299,3 +300,126 @@ def test_direction_controls_are_one_marked_character() -> None:
     """A direction control is shown as a marker element so that offsets still count one character."""
     html = passage_html("evil\u202elive")
     assert html == 'evil<span class="ctl" data-ctl>⟨RLO⟩</span>live'
+
+
+# --- the clause page in a round -----------------------------------------------------------------
+
+
+def _clause_url(rnd: Any, key: str = "vision", lang: str = "en") -> str:
+    return reverse("consultations:clause", args=[rnd.declaration.slug, rnd.number, key]) + f"?lang={lang}"
+
+
+def _post_passage(client: Any, rnd: Any, clause: Clause, quote: str, **extra: Any) -> Any:
+    anchor = _anchor(clause, quote)
+    data = {
+        "mode": "comment",
+        "kind": "general",
+        "language": "en",
+        "text": "Which relations?",
+        "anchor_language": anchor.language,
+        "anchor_start": anchor.start,
+        "anchor_end": anchor.end,
+        "anchor_quote": anchor.quote,
+        "anchor_revision": anchor.revision,
+        **extra,
+    }
+    return client.post(_clause_url(rnd, clause.key), data)
+
+
+def test_clause_page_comments_on_a_passage_and_highlights_it(
+    rnd: Any, clause: Any, user_client: Any, at_now: Any
+) -> None:
+    """A reviewer's passage comment is saved as a draft and its passage is marked in the clause text."""
+    client = user_client("gyeonggi.reviewer")
+    response = _post_passage(client, rnd, clause("vision"), "relational thinking")
+    comment = Comment.objects.get(party__key="gyeonggi")
+    assert response.status_code == 302 and response["Location"].endswith(f"#comment-{comment.pk}")
+    page = client.get(_clause_url(rnd)).content.decode()
+    assert f'<mark class="passage" data-comments="{comment.pk}">relational thinking</mark>' in page
+    assert "On the passage" in page and 'data-passage-status="attached"' in page
+
+
+def test_clause_page_refuses_a_wrong_quote_and_saves_nothing(
+    rnd: Any, clause: Any, user_client: Any, at_now: Any
+) -> None:
+    """A quote that is not the text at the offsets is refused with a message; no draft appears."""
+    response = _post_passage(user_client("gyeonggi.reviewer"), rnd, clause("vision"), "personhood", anchor_quote="x")
+    assert response.status_code == 400
+    assert "not the clause text at that place" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_whole_clause_comment_without_a_passage(rnd: Any, clause: Any, user_client: Any, at_now: Any) -> None:
+    """Without a selection (or without JavaScript) the form comments on the whole clause."""
+    response = user_client("gyeonggi.reviewer").post(
+        _clause_url(rnd), {"mode": "comment", "kind": "editorial", "language": "ko", "text": "전체 조항에 대해."}
+    )
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert (comment.clause, comment.anchor_quote, comment.kind) == (clause("vision"), "", "editorial")
+
+
+def test_suggestion_mode_stores_the_change_as_a_redline(rnd: Any, clause: Any, user_client: Any, at_now: Any) -> None:
+    """The clause text edited in place is a proposal against the revision shown, shown as tracked changes."""
+    current = ClauseText.objects.get(clause=clause("vision"), language="en")
+    client = user_client("gyeonggi.reviewer")
+    response = client.post(
+        _clause_url(rnd),
+        {
+            "mode": "suggest",
+            "proposed_text": current.text.replace("relational thinking", "relational, rights-based thinking"),
+            "text": "Name the rights.",
+            "base_revision": current.revision,
+        },
+    )
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.is_proposal and comment.base_revision == current.revision
+    page = client.get(_clause_url(rnd)).content.decode()
+    assert 'relational<ins class="rl-ins">, rights-based</ins> thinking' in page
+
+
+def test_suggestion_on_a_text_changed_meanwhile_is_refused(
+    rnd: Any, clause: Any, user: Any, user_client: Any, at_now: Any
+) -> None:
+    """Made in place on an older revision, the suggestion is refused and handed back against the new one."""
+    vision = clause("vision")
+    current = ClauseText.objects.get(clause=vision, language="en")
+    _edit(vision, user, lambda t: t + " Added.")
+    response = user_client("gyeonggi.reviewer").post(
+        _clause_url(rnd),
+        {"mode": "suggest", "proposed_text": current.text + " Mine.", "base_revision": current.revision},
+    )
+    assert response.status_code == 400 and not Comment.objects.exists()
+    page = response.content.decode()
+    assert "has changed since you began your suggestion" in page
+    assert f'name="base_revision" value="{current.revision + 1}"' in page and "Mine." in page
+
+
+def test_comment_page_shows_a_detached_passage(
+    rnd: Any, clause: Any, user: Any, user_client: Any, draft: Callable[..., Comment], at_now: Any
+) -> None:
+    """After the passage is deleted, the comment shows its quote and says it is no longer in the text."""
+    vision = clause("vision")
+    comment = draft(clause=vision, anchor=_anchor(vision, "relational thinking"))
+    services.party_submit(round=rnd, party=comment.party, by=user("gyeonggi.focal"))
+    _edit(vision, user, lambda t: t.replace("from rational to relational thinking about ", ""))
+    url = reverse("consultations:comment", args=[rnd.declaration.slug, rnd.number, comment.pk])
+    page = user_client("secretariat").get(url).content.decode()
+    assert "Detached: the passage “relational thinking” is no longer in the text." in page
+    assert "<mark" not in page
+
+
+def test_observer_reads_without_forms_and_outsider_gets_404(rnd: Any, user_client: Any) -> None:
+    """An observer reads the clause page without comment forms; an outsider does not find it."""
+    page = user_client("observer").get(_clause_url(rnd))
+    assert page.status_code == 200 and "data-passage-form" not in page.content.decode()
+    assert user_client("outsider").get(_clause_url(rnd)).status_code == 404
+    assert user_client("observer").post(_clause_url(rnd), {"mode": "comment"}).status_code == 403
+
+
+def test_clause_pick_goes_to_the_chosen_clause(rnd: Any, user_client: Any) -> None:
+    """The round page's clause list leads to that clause in the chosen language."""
+    url = reverse("consultations:clause_pick", args=[rnd.declaration.slug, rnd.number])
+    response = user_client("gyeonggi.reviewer").get(url, {"clause": "democracy", "lang": "ko"})
+    assert response.status_code == 302 and response["Location"] == _clause_url(rnd, "democracy", "ko")
