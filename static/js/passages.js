@@ -90,6 +90,8 @@ document.addEventListener("DOMContentLoaded", () => {
     toggle.setAttribute("aria-pressed", on ? "true" : "false");
     source.hidden = on;
     suggestForm.hidden = !on;
+    commentButton.hidden = on || !pending;
+    preview.hidden = on || !pending;
     if (!on) { toggle.focus(); return; }
     if (pending) fill(suggestForm, pending);
     box.focus();
