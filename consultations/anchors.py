@@ -224,7 +224,7 @@ def passages(comments: Iterable[Comment]) -> dict[int, Passage]:
     condition = Q(pk__in=[])
     for clause_id, language in wanted:
         condition |= Q(clause_id=clause_id, language=language)
-    current = {
+    current: dict[tuple[int | None, str], ClauseText] = {
         (t.clause_id, t.language): t
         for t in ClauseText.objects.filter(condition).only("clause_id", "language", "text", "revision")
     }
