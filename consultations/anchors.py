@@ -6,7 +6,8 @@ words. The clause text moves on after the comment; `relocate` finds the passage 
 where the redline engine says the old offsets went, else the occurrence nearest to them), follows a
 passage edited inside when most of it survives, and otherwise calls it detached: the comment then
 shows its quote and says the passage is no longer in the text. `passages` is the one place the pages
-ask; `passage_html` draws a clause text with its passages marked.
+ask; `passage_html` draws a clause text with its passages marked. The service checks a new selection
+against the clause text in `services/passages.py`.
 """
 
 from __future__ import annotations
@@ -20,14 +21,12 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
 
 from config.text import BIDI_CONTROLS, show_controls
-from declarations.models import ClauseText, Declaration
+from declarations.models import ClauseText
 from declarations.redline import Op, diff_text
 
 from .models import Comment
-from .services.common import ConsultationError
 
 # A passage edited inside still counts as found when at least this share of its characters survive.
 SURVIVAL = 0.5
@@ -94,54 +93,6 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-# --- writing: the service's hook ----------------------------------------------------------------
-
-
-def anchor_set(comment: Comment, anchor: PassageAnchor | Keep | None, *, previous_clause_id: int | None) -> None:
-    """Check a new passage against the clause text and store it on the comment (nothing else is saved here)."""
-    if anchor is KEEP:
-        moved = comment.clause_id != previous_clause_id
-        # A proposal changes the text in its own language, so its passage must be in that language.
-        other_language = comment.is_proposal and comment.anchor_language not in ("", comment.language)
-        if moved or other_language:
-            _clear(comment)
-        return
-    if anchor is None:
-        _clear(comment)
-        return
-    clause = comment.clause
-    if clause is None:
-        raise ConsultationError(_("A passage is part of a clause: comment on the clause it is in."))
-    declaration: Declaration = clause.declaration
-    if anchor.language not in declaration.languages:
-        raise ConsultationError(_("The passage is in a language the declaration does not have."))
-    if comment.is_proposal and anchor.language != comment.language:
-        raise ConsultationError(_("A suggestion changes the passage in the language it was selected in."))
-    current = ClauseText.objects.filter(clause=clause, language=anchor.language).first()
-    text = current.text if current else ""
-    quote = anchor.quote
-    if not quote.strip():
-        raise ConsultationError(_("Select some words of the clause, not only spaces."))
-    if not (0 <= anchor.start < anchor.end <= len(text)) or text[anchor.start : anchor.end] != quote:
-        if current is not None and anchor.revision != current.revision:
-            raise ConsultationError(
-                _("The clause text has changed since you selected the passage. Select it again as it is now.")
-            )
-        raise ConsultationError(_("The quoted passage is not the clause text at that place. Select it again."))
-    assert current is not None  # a non-empty quote matched the text, so the text exists
-    comment.anchor_language = anchor.language
-    comment.anchor_start, comment.anchor_end = anchor.start, anchor.end
-    comment.anchor_quote = quote
-    # The revision and hash of the text the offsets refer to: the current one (it holds the quote there).
-    comment.anchor_revision = current.revision
-    comment.anchor_text_hash = text_hash(text)
-
-
-def _clear(comment: Comment) -> None:
-    comment.anchor_language, comment.anchor_quote, comment.anchor_text_hash = "", "", ""
-    comment.anchor_start = comment.anchor_end = comment.anchor_revision = None
-
-
 # --- reading: where the passage is now ------------------------------------------------------------
 
 
@@ -168,7 +119,13 @@ def relocate(*, quote: str, start: int, end: int, new_text: str, old_text: str |
     if found is not None:
         return Location(Status.ATTACHED, found, found + len(quote))
     if span is not None and survived >= SURVIVAL * len(quote):
-        return Location(Status.CHANGED, *span)
+        # A change is as wide as the redline's block, which may end in the space after a word.
+        low, high = span
+        while low < high and new_text[low].isspace():
+            low += 1
+        while high > low and new_text[high - 1].isspace():
+            high -= 1
+        return Location(Status.CHANGED, low, high)
     return Location(Status.DETACHED)
 
 

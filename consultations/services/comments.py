@@ -12,7 +12,7 @@ from config.auth_types import User
 from declarations.models import Clause, ClauseText, Declaration, Section
 from signatories.models import Membership, Party
 
-from ..anchors import KEEP, Keep, PassageAnchor, anchor_set
+from ..anchors import KEEP, Keep, PassageAnchor
 from ..models import Comment, CommentRound, RoundInvitation
 from .common import (
     ConsultationError,
@@ -25,6 +25,7 @@ from .common import (
     _require_role,
     _roles,
 )
+from .passages import anchor_set
 
 # --- drafting comments ------------------------------------------------------------------------
 

@@ -56,6 +56,16 @@ def test_edit_inside_the_passage_follows_the_changed_words() -> None:
     assert (status, shown) == (Status.CHANGED, "Rules need mutual trust")
 
 
+def test_a_change_across_the_end_of_the_passage_is_shown_without_the_space_after_it() -> None:
+    """When the redline's change runs past the passage, the changed span still ends at a word."""
+    old = "a shift from rational to relational thinking about personhood, data"
+    new = old.replace("relational thinking", "relational and caring thinking").replace("about personhood", "")
+    start = old.index("relational thinking")
+    location = relocate(quote="relational thinking", start=start, end=start + 19, new_text=new, old_text=old)
+    assert location.status == Status.CHANGED
+    assert new[location.start : location.end] == "relational and caring thinking"
+
+
 def test_deleting_the_passage_detaches_it() -> None:
     """The passage's sentence is gone: the anchor is detached."""
     status, shown = _relocate("Trust needs rules. Trust is slow.")
