@@ -16,7 +16,7 @@ from config.auth_types import AuthenticatedHttpRequest
 from declarations.models import ClauseText
 from signatories.notifications import undelivered_count
 
-from . import selectors, services
+from . import anchors, selectors, services
 from .forms import DispositionForm, ReasonForm, ReplyForm
 from .models import Comment
 from .permissions import RoundAccess, can_see_thread, get_comment_for
@@ -55,6 +55,7 @@ def _comment_page(
             }
         )
     thread = can_see_thread(access, comment)
+    passage = anchors.passages([comment]).get(comment.pk)
     return render(
         request,
         "consultations/comment_detail.html",
@@ -64,6 +65,8 @@ def _comment_page(
             "access": access,
             "comment": comment,
             "redline": selectors.redline(comment),
+            "passage": passage,
+            "passage_html": anchors.passage_in_clause(passage) if passage else "",
             "current": current,
             "moved_on": bool(comment.is_proposal and current and current.revision != comment.base_revision),
             "reflected_in": selectors.reflected_in([comment]).get(comment.pk),

@@ -13,6 +13,8 @@ Expect = tuple[int, int]
 
 # fmt: off
 EXPECTED: dict[str, dict[str, Expect]] = {
+    'consultations:clause': {'anonymous': (302, 302), 'outsider': (404, 404), 'reviewer': (200, 400), 'focal': (200, 400), 'signatory': (200, 403), 'other_reviewer': (200, 400), 'other_focal': (200, 400), 'other_signatory': (200, 403), 'observer': (200, 403), 'secretariat': (200, 403), 'admin': (200, 403)},
+    'consultations:clause_pick': {'anonymous': (302, 405), 'outsider': (404, 405), 'reviewer': (302, 405), 'focal': (302, 405), 'signatory': (302, 405), 'other_reviewer': (302, 405), 'other_focal': (302, 405), 'other_signatory': (302, 405), 'observer': (302, 405), 'secretariat': (302, 405), 'admin': (302, 405)},
     'consultations:comment': {'anonymous': (302, 405), 'outsider': (404, 405), 'reviewer': (200, 405), 'focal': (200, 405), 'signatory': (200, 405), 'other_reviewer': (200, 405), 'other_focal': (200, 405), 'other_signatory': (200, 405), 'observer': (404, 405), 'secretariat': (200, 405), 'admin': (200, 405)},
     'consultations:comment_discard': {'anonymous': (405, 302), 'outsider': (405, 404), 'reviewer': (405, 302), 'focal': (405, 302), 'signatory': (405, 302), 'other_reviewer': (405, 302), 'other_focal': (405, 302), 'other_signatory': (405, 302), 'observer': (405, 404), 'secretariat': (405, 302), 'admin': (405, 302)},
     'consultations:comment_dispose': {'anonymous': (405, 302), 'outsider': (405, 404), 'reviewer': (405, 403), 'focal': (405, 403), 'signatory': (405, 403), 'other_reviewer': (405, 403), 'other_focal': (405, 403), 'other_signatory': (405, 403), 'observer': (405, 404), 'secretariat': (405, 400), 'admin': (405, 400)},

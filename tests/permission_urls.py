@@ -66,6 +66,8 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "consultations:import_confirm": lambda w: {**d(w), "number": w.round.number},
     "consultations:party_matrix": lambda w: {**d(w), "number": w.round.number},
     "consultations:comment_new": lambda w: {**d(w), "number": w.round.number},
+    "consultations:clause_pick": lambda w: {**d(w), "number": w.round.number},
+    "consultations:clause": lambda w: {**d(w), "number": w.round.number, "key": "recommendation-5"},
     "signatories:sign": lambda w: {**d(w), "party": "gyeonggi"},
     "signatories:designate": lambda w: {**d(w), "party": "gyeonggi"},
     "signatories:decline": lambda w: {**d(w), "party": "gyeonggi"},

@@ -2,6 +2,7 @@
 
 - `rounds`: opening, closing, settling rounds and the reminders before a deadline
 - `comments`: a party's drafts, submission (or "no comments") and withdrawal
+- `passages`: the passage a comment is about, checked against the clause text (consultations/anchors.py)
 - `dispositions`: the secretariat's decision on each comment and the reply thread
 - `common`: the error, text limits and the role and state checks they share
 

@@ -12,6 +12,7 @@ from config.auth_types import User
 from declarations.models import Clause, ClauseText, Declaration, Section
 from signatories.models import Membership, Party
 
+from ..anchors import KEEP, Keep, PassageAnchor
 from ..models import Comment, CommentRound, RoundInvitation
 from .common import (
     ConsultationError,
@@ -24,6 +25,7 @@ from .common import (
     _require_role,
     _roles,
 )
+from .passages import anchor_set
 
 # --- drafting comments ------------------------------------------------------------------------
 
@@ -50,7 +52,10 @@ def _fill(
     proposed_text: str,
     clause: Clause | None,
     section: Section | None,
+    anchor: PassageAnchor | Keep | None,
+    started_from: int | None = None,
 ) -> None:
+    previous_clause_id = comment.clause_id
     if kind not in Comment.Kind.values:
         raise ConsultationError(_("Unknown comment type."))
     if language not in declaration.languages:
@@ -65,6 +70,15 @@ def _fill(
         # The proposal is written against the live draft, which is what applying it will edit.
         comment.base_text = current.text if current else ""
         comment.base_revision = current.revision if current else 0
+        if started_from is not None and started_from != comment.base_revision:
+            # The reader edited an older text in place: stored against the new one, the redline would
+            # show the secretariat's edit undone.
+            raise ConsultationError(
+                _(
+                    "The clause text has changed since you began your suggestion. Your text is kept: merge the "
+                    "current text, shown above it, into yours and save again."
+                )
+            )
         if proposed == comment.base_text:
             raise ConsultationError(_("The proposed text is the same as the clause text."))
         comment.proposed_text = proposed
@@ -72,6 +86,7 @@ def _fill(
     else:
         comment.text = _clean(text, what=_("comment"), required=True)
         comment.proposed_text, comment.base_text, comment.base_revision = "", "", None
+    anchor_set(comment, anchor, previous_clause_id=previous_clause_id)
 
 
 def comment_create(
@@ -84,11 +99,14 @@ def comment_create(
     proposed_text: str = "",
     clause: Clause | None = None,
     section: Section | None = None,
+    anchor: PassageAnchor | None = None,
+    started_from: int | None = None,
     by: User,
     now: datetime.datetime | None = None,
     reason: str = "Drafted",
 ) -> Comment:
-    """Draft a comment for a party; only the party sees it until its focal point submits."""
+    """Draft a comment for a party, on a passage of a clause if `anchor` says which; only the party sees it
+    until its focal point submits. A proposal made in place names the revision it `started_from`."""
     now = _now(now)
     _require_role(
         by,
@@ -110,6 +128,8 @@ def comment_create(
             proposed_text=proposed_text,
             clause=clause,
             section=section,
+            anchor=anchor,
+            started_from=started_from,
         )
         comment._change_reason = reason[:100]  # type: ignore[attr-defined]
         comment.save()
@@ -125,6 +145,7 @@ def comment_update(
     proposed_text: str = "",
     clause: Clause | None = None,
     section: Section | None = None,
+    anchor: PassageAnchor | Keep | None = KEEP,
     by: User,
     now: datetime.datetime | None = None,
 ) -> Comment:
@@ -150,6 +171,7 @@ def comment_update(
             proposed_text=proposed_text,
             clause=clause,
             section=section,
+            anchor=anchor,
         )
         locked._change_reason = "Edited draft"  # type: ignore[attr-defined]
         locked._history_user = by  # type: ignore[attr-defined]
