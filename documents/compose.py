@@ -139,6 +139,20 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
         }
         for s in data.signatures
     ]
+    adherences = [
+        {
+            "party": _party_name(a.party, langs),
+            "printed_name": a.printed_name,
+            "printed_title": a.printed_title,
+            "capacity": a.capacity,
+            "method": a.method,
+            "method_label": lab(f"method_{a.method}"),
+            "no_image": lab(f"no_image_{a.method}") if a.method in ("paper", "in_person") else "",
+            "adhered_on": lab("adhered_on", date=_utc_day(a.adhered_at)),
+            "image": images.get(a.image_name, "") if a.image_name else "",
+        }
+        for a in data.adherences
+    ]
     events = [
         {
             "at": _utc_time(e.at),
@@ -192,6 +206,13 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
         "sections": _sections(data),
         "undertaking": [] if _undertaking_in_text(data) else _cells(data.undertaking, langs),
         "signatures": signatures,
+        "adherences": adherences,
+        "edition": (
+            lab("edition_value", n=data.edition, date=_utc_day(data.edition_at or data.issued_on))
+            if data.edition > 1
+            else ""
+        ),
+        "adherence_count": lab("cert_adherences_value", n=len(data.adherences)) if data.edition > 1 else "",
         "declines": [
             {"party": _party_name(d.party, langs), "at": _utc_time(d.declined_at), "reason": d.reason}
             for d in data.declines
@@ -241,6 +262,9 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
                 "about",
                 "about_draft",
                 "signed_at",
+                "adherents",
+                "edition",
+                "cert_adherences",
             )
         },
     }
@@ -259,6 +283,10 @@ _EVENT_KEYS: Final = {
         "reopened",
         "closed",
         "refusal_recorded",
+        "adherence_invited",
+        "adhered",
+        "adherence_recorded",
+        "edition",
     )
 }
 _METHODS: Final = {"drawn", "uploaded", "paper", "in_person"}
