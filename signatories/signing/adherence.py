@@ -45,7 +45,7 @@ from .services import (
 
 Kind = SigningEvent.Kind
 ADHERED = Signature.Status.ADHERED
-# "Today" somewhere on Earth: a date is in the future only once it has begun nowhere (UTC+14).
+# A date is "in the future" only while it has not begun anywhere on Earth (UTC+14 begins first).
 EARLIEST_ZONE = timedelta(hours=14)
 
 
