@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -354,7 +353,3 @@ def edition_declare(*, signing: Signing, by: User) -> int:
             data={"edition": number, "adherences": batch, "parties": [row.party.key for row in rows]},
         )
     return number
-
-
-def adhere_url(signing_party: SigningParty) -> str:
-    return reverse("signatories:adhere", args=[signing_party.signing.declaration.slug, signing_party.party.key])

@@ -29,6 +29,9 @@ from .views import _client, _reading_language
 def invite(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The secretariat invites a party to adhere to the signed text."""
     signing = get_signing_for(request.user, slug, secretariat=True)
+    if signing.is_open:
+        messages.error(request, _("Parties adhere once signing is closed; while it is open, they sign."))
+        return redirect("signatories:signing", slug=slug)
     form = InviteAdherenceForm(request.POST or None, signing=signing)
     if request.method == "POST" and form.is_valid():
         party = form.chosen_party()
