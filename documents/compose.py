@@ -153,6 +153,16 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
     def lab(key: str, **values: object) -> SafeString:
         return in_languages(labelled(key, langs, **values), first)
 
+    def image_alt(party: PartyEntry) -> str:
+        # The image's text alternative (/Alt of its Figure in the tagged PDF).
+        return _joined(
+            list(
+                dict.fromkeys(
+                    label("signature_image", code, party=party.name.get(code) or party.short_name) for code in langs
+                )
+            )
+        )
+
     kind_key = "kind_submission" if data.kind == "submission" else ("kind_final" if data.is_final else "kind_draft")
     signatures = [
         {
@@ -163,19 +173,26 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
             "method": s.method,
             "method_label": lab(f"method_{s.method}"),
             "no_image": lab(f"no_image_{s.method}") if s.method in ("paper", "in_person") else "",
-            # The image's text alternative (/Alt of its Figure in the tagged PDF).
-            "image_alt": _joined(
-                list(
-                    dict.fromkeys(
-                        label("signature_image", code, party=s.party.name.get(code) or s.party.short_name)
-                        for code in langs
-                    )
-                )
-            ),
+            "image_alt": image_alt(s.party),
             "signed_at": _utc_time(s.signed_at),
             "image": images.get(s.image_name, "") if s.image_name else "",
         }
         for s in data.signatures
+    ]
+    adherences = [
+        {
+            "party": _party_name(a.party, langs),
+            "printed_name": a.printed_name,
+            "printed_title": a.printed_title,
+            "capacity": a.capacity,
+            "method": a.method,
+            "method_label": lab(f"method_{a.method}"),
+            "no_image": lab(f"no_image_{a.method}") if a.method in ("paper", "in_person") else "",
+            "adhered_on": lab("adhered_on", date=_utc_day(a.adhered_at)),
+            "image_alt": image_alt(a.party),
+            "image": images.get(a.image_name, "") if a.image_name else "",
+        }
+        for a in data.adherences
     ]
     events = [
         {
@@ -216,6 +233,13 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
         "sections": _sections(data),
         "undertaking": [] if _undertaking_in_text(data) else _cells(data.undertaking, langs),
         "signatures": signatures,
+        "adherences": adherences,
+        "edition": (
+            lab("edition_value", n=data.edition, date=_utc_day(data.edition_at or data.issued_on))
+            if data.edition > 1
+            else ""
+        ),
+        "adherence_count": lab("cert_adherences_value", n=len(data.adherences)) if data.edition > 1 else "",
         "declines": [
             {"party": _party_name(d.party, langs), "at": _utc_time(d.declined_at), "reason": d.reason}
             for d in data.declines
@@ -266,6 +290,9 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
                 "about",
                 "about_draft",
                 "signed_at",
+                "adherents",
+                "edition",
+                "cert_adherences",
             )
         },
     }
@@ -284,6 +311,10 @@ _EVENT_KEYS: Final = {
         "reopened",
         "closed",
         "refusal_recorded",
+        "adherence_invited",
+        "adhered",
+        "adherence_recorded",
+        "edition",
     )
 }
 _METHODS: Final = {"drawn", "uploaded", "paper", "in_person"}

@@ -44,6 +44,9 @@ class IssuedDocument(models.Model):
     # Digest of every input of the rendering (text, options, signatures, events, template
     # revision): the cache key, so the same request never renders twice.
     render_key = models.CharField(max_length=64, unique=True)
+    # Submission PDFs: 1 is the record as signing closed it; each later edition adds the parties that
+    # adhered since (issue 21). Always 1 for version PDFs.
+    edition = models.PositiveIntegerField(_("edition"), default=1)
     # What the holder of the PDF already holds, shown by /verify/: title, version, signatories.
     summary = models.JSONField(_("summary"), default=dict)
     file = models.FileField(_("file"), upload_to=_issued_path, max_length=300)
@@ -61,6 +64,10 @@ class IssuedDocument(models.Model):
             models.CheckConstraint(
                 condition=models.Q(layout__in=["single", "side-by-side", "sequential"]), name="issued_layout_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(edition__gte=1) & (models.Q(kind="submission") | models.Q(edition=1)),
+                name="issued_edition_valid",
+            ),
         ]
         verbose_name = _("issued PDF")
         verbose_name_plural = _("issued PDFs")
@@ -71,6 +78,8 @@ class IssuedDocument(models.Model):
     def filename(self) -> str:
         languages = "-".join(self.languages)
         suffix = "submission" if self.kind == Kind.SUBMISSION else f"v{self.version.number}"
+        if self.edition > 1:
+            suffix += f"-edition-{self.edition}"
         return f"{self.declaration.slug}-{suffix}-{languages}.pdf"
 
 
@@ -104,6 +113,8 @@ class ExportJob(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     languages = models.JSONField(_("languages"), default=list)
     layout = models.CharField(_("layout"), max_length=16, choices=Layout.choices)
+    # The edition asked for (submission PDFs): a later edition issued meanwhile does not change what renders.
+    edition = models.PositiveIntegerField(_("edition"), default=1)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     document = models.ForeignKey(IssuedDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     error = models.TextField(_("error"), blank=True)

@@ -58,10 +58,14 @@ def export_options(*, version: DeclarationVersion, languages: list[str], layout:
     return languages, layout
 
 
-def _data(*, version: DeclarationVersion, kind: str, languages: list[str], layout: str) -> selectors.DocumentData:
+def _data(
+    *, version: DeclarationVersion, kind: str, languages: list[str], layout: str, edition: int | None = None
+) -> selectors.DocumentData:
     try:
-        return selectors.document_data(version=version, kind=kind, languages=languages, layout=layout)
+        return selectors.document_data(version=version, kind=kind, languages=languages, layout=layout, edition=edition)
     except selectors.NotAvailable as exc:
+        if edition is not None and selectors.submission_signing(version.declaration) is not None:
+            raise ExportError(_("There is no edition %(n)s of the signed record.") % {"n": edition}) from exc
         raise ExportError(_("The submission PDF can be made once signing is closed.")) from exc
 
 
@@ -73,10 +77,20 @@ def document_issue(
     layout: str | None,
     by: User | None,
     before_sealing: Callable[[], object] | None = None,
+    edition: int | None = None,
 ) -> IssuedDocument:
-    """Render, seal and register a PDF, or return the one already issued for the same inputs."""
+    """Render, seal and register a PDF, or return the one already issued for the same inputs.
+
+    `edition`: which edition of a submission PDF (the latest when None; ignored for version PDFs).
+    """
     languages, layout = export_options(version=version, languages=languages, layout=layout)
-    data = _data(version=version, kind=kind, languages=languages, layout=layout)
+    data = _data(
+        version=version,
+        kind=kind,
+        languages=languages,
+        layout=layout,
+        edition=edition if kind == Kind.SUBMISSION else None,
+    )
     key = data.render_key()
     existing = IssuedDocument.objects.filter(render_key=key).first()
     if existing is not None:
@@ -92,6 +106,7 @@ def document_issue(
         content_hash=version.content_hash,
         signature_digest=data.signature_digest(),
         render_key=key,
+        edition=data.edition,
         summary=data.summary(),
         size=len(pdf),
         pages=_page_count(pdf),
@@ -123,14 +138,25 @@ def export_request(
     languages: list[str],
     layout: str | None,
     by: User,
+    edition: int | None = None,
 ) -> ExportJob:
-    """Ask for a PDF: answered at once from an issued document, otherwise queued for the worker."""
+    """Ask for a PDF: answered at once from an issued document, otherwise queued for the worker.
+
+    A submission PDF is of one edition (the latest when None), fixed now: the job renders that one.
+    """
     if version.declaration_id != declaration.pk:
         raise ExportError(_("This version belongs to another declaration."))
     if kind not in Kind.values:
         raise ExportError(_("Unknown kind of PDF."))
     languages, layout = export_options(version=version, languages=languages, layout=layout)
-    key = _data(version=version, kind=kind, languages=languages, layout=layout).render_key()
+    data = _data(
+        version=version,
+        kind=kind,
+        languages=languages,
+        layout=layout,
+        edition=edition if kind == Kind.SUBMISSION else None,
+    )
+    key = data.render_key()
     existing = IssuedDocument.objects.filter(render_key=key).first()
     with transaction.atomic():
         job = ExportJob.objects.create(
@@ -139,6 +165,7 @@ def export_request(
             kind=kind,
             languages=languages,
             layout=layout,
+            edition=data.edition,
             requested_by=by,
             status=ExportJob.Status.READY if existing else ExportJob.Status.QUEUED,
             document=existing,
@@ -221,6 +248,7 @@ def export_job_run(*, job_id: uuid.UUID | str) -> ExportJob | None:
             layout=job.layout,
             by=job.requested_by,
             before_sealing=lambda: export_job_sealing(job=job),
+            edition=job.edition,
         )
     except Exception as exc:
         # Any failure (seal not configured, a broken image, the archival check) ends the job

@@ -74,6 +74,8 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "signatories:revoke": lambda w: {**d(w), "party": "gyeonggi"},
     "signatories:record_offline": lambda w: {**d(w), "party": "gyeonggi"},
     "signatories:record_refusal": lambda w: {**d(w), "party": "gyeonggi"},
+    "signatories:adhere": lambda w: {**d(w), "party": "gyeonggi"},
+    "signatories:record_adherence": lambda w: {**d(w), "party": "gyeonggi"},
     "signatories:signature_image": lambda w: {**d(w), "pk": w.signature.pk},
     "signatories:signature_scan": lambda w: {**d(w), "pk": w.paper.pk},
     "declarations:parties": d,
