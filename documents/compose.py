@@ -116,6 +116,23 @@ def _undertaking_in_text(data: DocumentData) -> bool:
     return bool(printed) and any(printed <= {t.strip() for t in c.text.values()} for c in clauses)
 
 
+def _stale(data: DocumentData) -> str:
+    """The certificate's line on translations flagged out of date, in each of the document's languages."""
+    entry = data.stale_translations
+    if entry is None:
+        return ""
+    lines = []
+    for code in data.languages:
+        by_language: dict[str, list[str]] = {}
+        for key, number, language in entry.texts:
+            by_language.setdefault(language, []).append(f"¶{number} ({key})")
+        texts = "; ".join(f"{language_name(lang, code)}: {', '.join(items)}" for lang, items in by_language.items())
+        lines.append(
+            label("cert_stale_value", code, texts=texts, by=entry.confirmed_by, at=_utc_time(entry.confirmed_at))
+        )
+    return _joined(list(dict.fromkeys(lines)))
+
+
 def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str, Any]:
     """Template context: every string already in the document's languages."""
     langs = data.languages
@@ -213,6 +230,8 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
         "published": _utc_time(data.published_at),
         "opened": _utc_time(data.signing_opened_at) if data.signing_opened_at else "",
         "closed": _utc_time(data.signing_closed_at) if data.signing_closed_at else "",
+        "stale": _stale(data),
+        "stale_reason": data.stale_translations.reason if data.stale_translations else "",
         "verify_notes": labels("verify_note", langs, url=data.verify_url),
         "reference": f"{data.slug} · v{data.version_number}",
         "L": {
@@ -241,6 +260,9 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
                 "about",
                 "about_draft",
                 "signed_at",
+                "cert_stale",
+                "cert_stale_reason",
+                "times_utc",
             )
         },
     }

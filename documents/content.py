@@ -17,7 +17,7 @@ from declarations.interchange import SnapshotData, dumps
 
 # Bump when the PDF template or stylesheet changes what a document looks like, so cached
 # documents rendered by the old layout are not handed out for new requests.
-LAYOUT_REVISION: Final = "2026-2"
+LAYOUT_REVISION: Final = "2026-3"
 SIGNATURE_EVENTS_FORMAT: Final = "accord-signature-events/1"
 
 
@@ -79,6 +79,16 @@ class RoundEntry:
 
 
 @dataclass(frozen=True)
+class StaleEntry:
+    """The secretariat's confirmation that signing went ahead on translations flagged out of date (issue 21)."""
+
+    texts: list[tuple[str, int, str]]  # (clause key, paragraph number, language), in reading order
+    reason: str
+    confirmed_by: str
+    confirmed_at: datetime
+
+
+@dataclass(frozen=True)
 class DocumentData:
     kind: str  # draft | submission
     slug: str
@@ -101,6 +111,7 @@ class DocumentData:
     rounds: list[RoundEntry] = field(default_factory=list)
     signing_opened_at: datetime | None = None
     signing_closed_at: datetime | None = None
+    stale_translations: StaleEntry | None = None
 
     @property
     def title(self) -> dict[str, str]:

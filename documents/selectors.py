@@ -16,6 +16,7 @@ from declarations.models import Declaration, DeclarationParty, DeclarationVersio
 from declarations.snapshot import Snapshot
 from signatories.models import Party, Signature, Signing
 from signatories.signing.selectors import signing_record
+from signatories.signing.stale import StaleText, stale_confirmation
 
 from .compose import print_image
 from .content import (
@@ -25,6 +26,7 @@ from .content import (
     PartyEntry,
     RoundEntry,
     SignatureEntry,
+    StaleEntry,
 )
 from .models import ExportJob, IssuedDocument, Kind, Layout
 from .sealing import VerificationResult, verify_pdf_bytes
@@ -156,6 +158,21 @@ def _submission_data(declaration: Declaration, version: DeclarationVersion, base
         events=events,
         signing_opened_at=signing.opened_at,
         signing_closed_at=signing.closed_at,
+        stale_translations=_stale_entry(signing),
+    )
+
+
+def _stale_entry(signing: Signing) -> StaleEntry | None:
+    confirmation = stale_confirmation(signing)
+    if confirmation is None:
+        return None
+    texts = [StaleText.from_dict(item) for item in confirmation.texts]
+    by = confirmation.confirmed_by
+    return StaleEntry(
+        texts=[(t.clause, t.number, t.language) for t in texts],
+        reason=confirmation.reason,
+        confirmed_by=by.get_full_name() or by.get_username(),
+        confirmed_at=confirmation.confirmed_at,
     )
 
 
