@@ -42,7 +42,9 @@ class StaleText:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StaleText:
-        return cls(clause=str(data.get("clause", "")), number=int(data.get("number") or 0), language=str(data["language"]))
+        return cls(
+            clause=str(data.get("clause", "")), number=int(data.get("number") or 0), language=str(data["language"])
+        )
 
 
 def stale_texts(version: DeclarationVersion) -> list[StaleText]:

@@ -64,7 +64,11 @@ def test_a_version_knows_the_translations_flagged_when_it_was_published(demo: De
     for key in keys:
         item = ClauseText.objects.get(clause__declaration=demo, clause__key=key, language="ko")
         clause_text_update(
-            clause=item.clause, language="ko", text=item.text + " (수정)", base_revision=item.revision, by=user("secretariat")
+            clause=item.clause,
+            language="ko",
+            text=item.text + " (수정)",
+            base_revision=item.revision,
+            by=user("secretariat"),
         )
     assert len(stale_texts(version)) == 2
     assert stale_texts(version_publish(declaration=demo, label="Corrected", by=user("secretariat"))) == []
