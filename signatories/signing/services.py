@@ -115,7 +115,7 @@ def _store_after_commit(signature: Signature, field: str, content: File[bytes], 
 def _reminder_subject(deadline: datetime) -> str:
     # Rendered per reader: the deadline in their time zone, named ("KST", "CET").
     return _("Reminder: signing closes %(when)s") % {
-        "when": formats.date_format(timezone.localtime(deadline), "Y-m-d H:i T")
+        "when": formats.date_format(timezone.localtime(deadline), "DATETIME_FORMAT")
     }
 
 
