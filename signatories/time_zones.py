@@ -60,7 +60,8 @@ def time_zone_of(user: AnyUser) -> str:
 
 
 def forget_time_zone(user_id: int) -> None:
-    """Drop the cached zone once the change that made it stale commits."""
+    """Drop the cached zone now and again once the change commits (a request in between may cache the old one)."""
+    cache.delete(_key(user_id))
     transaction.on_commit(lambda: cache.delete(_key(user_id)))
 
 
