@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from config.auth_types import AuthenticatedHttpRequest
@@ -29,9 +30,12 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M")
 
 
-def in_reader_zone(field: forms.Field, label: str) -> None:
-    """Name the zone a datetime field is read in: the reader's own (config/time_zones.py), as Django parses it."""
-    field.label = label % {"zone": timezone.get_current_timezone_name()}
+type StrOrPromise = str | Promise
+
+
+def in_reader_zone(field: forms.Field, label: StrOrPromise) -> None:
+    """Name the zone a datetime field is read in: the reader's own (signatories/time_zones.py), as Django parses it."""
+    field.label = str(label) % {"zone": timezone.get_current_timezone_name()}
 
 
 class StaleConfirmationFields(forms.Form):
