@@ -116,11 +116,11 @@ def _undertaking_in_text(data: DocumentData) -> bool:
     return bool(printed) and any(printed <= {t.strip() for t in c.text.values()} for c in clauses)
 
 
-def _stale(data: DocumentData) -> str:
-    """The certificate's line on translations flagged out of date, in each of the document's languages."""
+def _stale(data: DocumentData) -> list[str]:
+    """The certificate's paragraph on translations flagged out of date, once per language of the document."""
     entry = data.stale_translations
     if entry is None:
-        return ""
+        return []
     lines = []
     for code in data.languages:
         by_language: dict[str, list[str]] = {}
@@ -130,7 +130,7 @@ def _stale(data: DocumentData) -> str:
         lines.append(
             label("cert_stale_value", code, texts=texts, by=entry.confirmed_by, at=_utc_time(entry.confirmed_at))
         )
-    return _joined(list(dict.fromkeys(lines)))
+    return list(dict.fromkeys(lines))
 
 
 def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str, Any]:
