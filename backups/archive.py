@@ -49,7 +49,16 @@ from declarations.models import (
     Section,
 )
 from documents.models import ExportJob, IssuedDocument
-from signatories.models import Membership, Party, Secretariat, Signature, Signing, SigningEvent, SigningParty
+from signatories.models import (
+    Membership,
+    Party,
+    Secretariat,
+    Signature,
+    Signing,
+    SigningEvent,
+    SigningParty,
+    StaleTranslationConfirmation,
+)
 
 FORMAT = "accord-archive/1"
 MANIFEST = "manifest.json"
@@ -124,6 +133,7 @@ PARTS: list[Part] = [
     Part(SigningParty, lambda d: Q(signing__declaration_id=d.pk)),
     Part(Signature, lambda d: Q(signing__declaration_id=d.pk)),
     Part(SigningEvent, _by_declaration),
+    Part(StaleTranslationConfirmation, lambda d: Q(signing__declaration_id=d.pk)),
     Part(IssuedDocument, _by_declaration),
     Part(ExportJob, _by_declaration),
 ]

@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times on pages in the reader's own zone (account settings), else the secretariat's (TIME_ZONE).
+    "signatories.time_zones.ReaderTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -220,8 +222,12 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# The secretariat's time zone: pages and e-mails use it for anyone who has not chosen their own
+# (account settings; signatories/time_zones.py). Times are stored in UTC whatever it is.
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_TZ = True
+# Every time shown names its zone ("2026-09-30 18:00 KST"): config/formats/.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

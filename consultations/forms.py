@@ -46,6 +46,8 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args: Any, declaration: Declaration, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The reader's own zone (signatories/time_zones.py) unless they pick another for this deadline.
+        self.fields["time_zone"].initial = timezone.get_current_timezone_name()
         # Deferred: each snapshot is the whole text (~1 MB at UN scale); the choices show number and label.
         versions = declaration.versions.defer("snapshot").order_by("-number")
         self.fields["version"].queryset = versions  # type: ignore[attr-defined]

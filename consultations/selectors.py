@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 
@@ -214,7 +214,7 @@ def round_tracker(round: CommentRound) -> list[TrackerRow]:
                 party_name=i.party.display_name(),
                 response_label=labels.get(i.response, i.response),
                 responded_iso=date_format(moment, "c") if moment else "",
-                responded_text=date_format(moment, "Y-m-d H:i e") if moment else "",
+                responded_text=formats.date_format(moment, "DATETIME_FORMAT") if moment else "",
             )
         )
     return rows

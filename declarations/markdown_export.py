@@ -7,6 +7,7 @@ Markdown Extra and markdown-it-attrs), so a file can be read back into the same 
 from __future__ import annotations
 
 import re
+from datetime import UTC
 
 from .models import Declaration, DeclarationVersion
 
@@ -38,7 +39,8 @@ def build_markdown(*, declaration: Declaration, version: DeclarationVersion, lan
         f"declaration: {declaration.slug}",
         f"version: {version.number}",
         f"label: {escape(version.label)}",
-        f"published: {version.published_at.date().isoformat()}",
+        # ISO 8601 with its offset: a bare date would be the UTC date, a day off for half the world.
+        f"published: {version.published_at.astimezone(UTC).isoformat(timespec='seconds')}",
         f"language: {language}",
         f"sha256: {version.content_hash}",
         "---",

@@ -145,6 +145,23 @@ def _undertaking_in_text(data: DocumentData) -> bool:
     return bool(printed) and any(printed <= {t.strip() for t in c.text.values()} for c in clauses)
 
 
+def _stale(data: DocumentData) -> list[str]:
+    """The certificate's paragraph on translations flagged out of date, once per language of the document."""
+    entry = data.stale_translations
+    if entry is None:
+        return []
+    lines = []
+    for code in data.languages:
+        by_language: dict[str, list[str]] = {}
+        for key, number, language in entry.texts:
+            by_language.setdefault(language, []).append(f"¶{number} ({key})")
+        texts = "; ".join(f"{language_name(lang, code)}: {', '.join(items)}" for lang, items in by_language.items())
+        lines.append(
+            label("cert_stale_value", code, texts=texts, by=entry.confirmed_by, at=_utc_time(entry.confirmed_at))
+        )
+    return list(dict.fromkeys(lines))
+
+
 def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str, Any]:
     """Template context: every string already in the document's languages."""
     langs = data.languages
@@ -262,6 +279,8 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
         "opened": _utc_time(data.signing_opened_at) if data.signing_opened_at else "",
         "closed": _utc_time(data.signing_closed_at) if data.signing_closed_at else "",
         "qr_alt": _joined(labels("qr_code", langs, url=data.verify_url)),
+        "stale": _stale(data),
+        "stale_reason": data.stale_translations.reason if data.stale_translations else "",
         "verify_notes": [Cell(code, text) for code, text in labelled("verify_note", langs, url=data.verify_url)],
         "reference": f"{data.slug} · v{data.version_number}",
         "L": {
@@ -293,6 +312,9 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
                 "adherents",
                 "edition",
                 "cert_adherences",
+                "cert_stale",
+                "cert_stale_reason",
+                "times_utc",
             )
         },
     }

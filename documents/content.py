@@ -17,7 +17,7 @@ from declarations.interchange import SnapshotData, dumps
 
 # Bump when the PDF template or stylesheet changes what a document looks like, so cached
 # documents rendered by the old layout are not handed out for new requests.
-LAYOUT_REVISION: Final = "2026-3"  # tagged PDF/A-3a (issue 23)
+LAYOUT_REVISION: Final = "2026-4"  # tagged PDF/A-3a, editions, stale-translation confirmation, UTC note
 SIGNATURE_EVENTS_FORMAT: Final = "accord-signature-events/1"
 
 
@@ -92,6 +92,16 @@ class RoundEntry:
 
 
 @dataclass(frozen=True)
+class StaleEntry:
+    """The secretariat's confirmation that signing went ahead on translations flagged out of date (issue 21)."""
+
+    texts: list[tuple[str, int, str]]  # (clause key, paragraph number, language), in reading order
+    reason: str
+    confirmed_by: str
+    confirmed_at: datetime
+
+
+@dataclass(frozen=True)
 class DocumentData:
     kind: str  # draft | submission
     slug: str
@@ -118,6 +128,7 @@ class DocumentData:
     edition: int = 1
     adherences: list[AdherenceEntry] = field(default_factory=list)
     edition_at: datetime | None = None  # when edition N (N > 1) was issued
+    stale_translations: StaleEntry | None = None
 
     @property
     def title(self) -> dict[str, str]:

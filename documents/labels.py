@@ -48,6 +48,13 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "cert_round": "Round {n} on version {v}: {start} to {end}",
         "cert_audit_head": "Last audit entry (SHA-256)",
         "cert_events": "Signing events (UTC, from the audit trail)",
+        "cert_stale": "Translations out of date",
+        "cert_stale_value": (
+            "Signing went ahead although these translations were flagged out of date when the version was "
+            "published: {texts}. Confirmed by {by} on {at}."
+        ),
+        "cert_stale_reason": "Reason given",
+        "times_utc": "All times are in UTC.",
         "verify": "Check this document",
         "qr_code": "QR code of the address {url}",
         "verify_note": (
@@ -121,6 +128,13 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "cert_round": "제{n}차 (제{v}판): {start} ~ {end}",
         "cert_audit_head": "마지막 감사 기록 (SHA-256)",
         "cert_events": "서명 기록 (UTC, 감사 기록 기준)",
+        "cert_stale": "번역 수정 필요",
+        "cert_stale_value": (
+            "이 판이 공표될 때 다음 번역이 수정 필요로 표시되어 있었으나 서명을 진행했습니다: {texts}. "
+            "확인: {by}, {at}."
+        ),
+        "cert_stale_reason": "사유",
+        "times_utc": "모든 시각은 UTC 기준입니다.",
         "verify": "문서 확인",
         "qr_code": "주소 {url} 의 QR 코드",
         "verify_note": (

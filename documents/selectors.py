@@ -17,6 +17,7 @@ from declarations.snapshot import Snapshot
 from signatories.models import Party, Signature, Signing
 from signatories.signing.editions import Edition, editions, latest_edition
 from signatories.signing.selectors import signing_record
+from signatories.signing.stale import StaleText, stale_confirmation
 
 from .compose import print_image
 from .content import (
@@ -27,6 +28,7 @@ from .content import (
     PartyEntry,
     RoundEntry,
     SignatureEntry,
+    StaleEntry,
 )
 from .models import ExportJob, IssuedDocument, Kind, Layout
 from .sealing import VerificationResult, verify_pdf_bytes
@@ -201,6 +203,21 @@ def _submission_data(
         edition=edition.number,
         adherences=adherences,
         edition_at=edition.at if edition.number > 1 else None,
+        stale_translations=_stale_entry(signing),
+    )
+
+
+def _stale_entry(signing: Signing) -> StaleEntry | None:
+    confirmation = stale_confirmation(signing)
+    if confirmation is None:
+        return None
+    texts = [StaleText.from_dict(item) for item in confirmation.texts]
+    by = confirmation.confirmed_by
+    return StaleEntry(
+        texts=[(t.clause, t.number, t.language) for t in texts],
+        reason=confirmation.reason,
+        confirmed_by=by.get_full_name() or by.get_username(),
+        confirmed_at=confirmation.confirmed_at,
     )
 
 

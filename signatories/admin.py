@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Membership, Party, Signature, Signing, SigningEvent
+from .models import Membership, Party, Signature, Signing, SigningEvent, StaleTranslationConfirmation
 from .services import party_upsert
 
 
@@ -64,3 +64,8 @@ class SignatureAdmin(_ReadOnlyAdmin):
 class SigningEventAdmin(_ReadOnlyAdmin):
     list_display = ["declaration", "seq", "kind", "at", "actor_name", "party_key", "version_number", "entry_hash"]
     list_filter = ["kind"]
+
+
+@admin.register(StaleTranslationConfirmation)
+class StaleTranslationConfirmationAdmin(_ReadOnlyAdmin):
+    list_display = ["signing", "version", "confirmed_by", "confirmed_at", "reason"]

@@ -141,7 +141,13 @@ class MailDelivery(models.Model):
 
 # Signing and people live in their own modules; imported here so Django finds their models.
 from .people_models import AccountSettings, Invitation, Secretariat  # noqa: E402
-from .signing.models import Signature, Signing, SigningEvent, SigningParty  # noqa: E402
+from .signing.models import (  # noqa: E402
+    Signature,
+    Signing,
+    SigningEvent,
+    SigningParty,
+    StaleTranslationConfirmation,
+)
 
 __all__ = [
     "AccountSettings",
@@ -155,5 +161,6 @@ __all__ = [
     "Signing",
     "SigningEvent",
     "SigningParty",
+    "StaleTranslationConfirmation",
     "pick_language",
 ]

@@ -24,6 +24,7 @@ from config.auth_types import AnyUser, User
 from .models import AccountSettings, Invitation, Membership, Party, Secretariat
 from .notifications import Reader, reader_of, send_to
 from .services import PartyError, membership_add
+from .time_zones import forget_time_zone
 
 INVITATION_DAYS = 7
 
@@ -107,6 +108,7 @@ def account_update(*, user: User, language: str, time_zone: str, by: User) -> Ac
     pref, _created = AccountSettings.objects.update_or_create(
         user=user, defaults={"language": language, "time_zone": time_zone}
     )
+    forget_time_zone(user.pk)
     return pref
 
 

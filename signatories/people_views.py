@@ -20,6 +20,7 @@ from .bulk_invite import invite_from_csv
 from .models import AccountSettings, Invitation, Membership, Secretariat
 from .notifications import set_email_notifications, wants_email
 from .people_forms import AcceptForm, AccountForm, BulkInviteForm, InviteForm, SecretariatForm
+from .time_zones import default_time_zone
 
 
 def get_secretariat_for(user: object, slug: str) -> Secretariat:
@@ -238,7 +239,7 @@ def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.POST if request.POST.get("form") == "account" else None,
         initial={
             "language": pref.language if pref else request.LANGUAGE_CODE,
-            "time_zone": pref.time_zone if pref else "UTC",
+            "time_zone": pref.time_zone if pref else default_time_zone(),
         },
     )
     if request.method == "POST":

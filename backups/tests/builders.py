@@ -107,7 +107,8 @@ def build_full_record() -> Declaration:
     rounds.round_close(round=rnd, by=secretariat, reason="Every party answered.")
     version_publish(declaration=declaration, label="Final 30/09/2024", by=secretariat)
 
-    signing = open_signing(declaration)
+    # The English edits left the Korean of two clauses flagged: the secretariat goes ahead, with a reason.
+    signing = open_signing(declaration, stale_reason="The Korean follows the English in substance.")
     for key in DEMO_PARTIES:
         designate(signing, key)
     sign(signing, "gyeonggi")
@@ -118,7 +119,7 @@ def build_full_record() -> Declaration:
     clause_text_update(
         clause=first, language="en", text=item.text + " Corrected.", base_revision=item.revision, by=secretariat
     )
-    final, _superseded = publish_and_reopen(signing)
+    final, _superseded = publish_and_reopen(signing, stale_reason="Korean corrected at the signing ceremony.")
     sign(signing, "gyeonggi")
     issue_pdf(declaration, final)
     return declaration

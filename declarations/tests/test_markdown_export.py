@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -41,3 +42,11 @@ def test_view(demo: Declaration, user_client: Any) -> None:
     assert "language: en" in response.content.decode()
     assert user_client("gyeonggi.reviewer").get(url + "?language=xx").status_code == 404
     assert user_client("outsider").get(url).status_code == 404
+
+
+def test_the_publication_time_carries_its_offset(demo: Declaration) -> None:
+    """The front matter's `published` is ISO 8601 with an explicit offset, not a bare (UTC) date."""
+    version = demo.versions.get(number=1)
+    text = build_markdown(declaration=demo, version=version, language="en")
+    expected = version.published_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    assert f"published: {expected}\n" in text

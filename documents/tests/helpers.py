@@ -56,9 +56,13 @@ def _signing_party(signing: Signing, key: str) -> SigningParty:
     )
 
 
-def sign_manifesto(declaration: Declaration, *, others_in_person: int = 0, close: bool = True) -> Signing:
+def sign_manifesto(
+    declaration: Declaration, *, others_in_person: int = 0, close: bool = True, stale_reason: str = ""
+) -> Signing:
     """Gyeonggi, Catalonia and Kyoto sign (drawn), Occitanie declines publicly; optionally more
-    DETA members sign in person (recorded by the secretariat); then signing is closed."""
+    DETA members sign in person (recorded by the secretariat); then signing is closed.
+
+    `stale_reason` confirms opening on a version with translations flagged out of date."""
     secretariat = user("secretariat")
     others = list(
         Party.objects.filter(participations__declaration=declaration)
@@ -73,6 +77,7 @@ def sign_manifesto(declaration: Declaration, *, others_in_person: int = 0, close
         version=version,
         parties=parties,
         deadline=timezone.now() + timedelta(days=7),
+        stale_reason=stale_reason,
         by=secretariat,
     )
     # Signature images are stored once the signing commits; a test's transaction never does.

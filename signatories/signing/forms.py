@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from config.auth_types import AuthenticatedHttpRequest
@@ -30,7 +31,46 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M")
 
 
-class OpenSigningForm(forms.Form):
+type StrOrPromise = str | Promise
+
+
+def in_reader_zone(field: forms.Field, label: StrOrPromise) -> None:
+    """Name the zone a datetime field is read in: the reader's own (signatories/time_zones.py), as Django parses it."""
+    field.label = str(label) % {"zone": timezone.get_current_timezone_name()}
+
+
+class StaleConfirmationFields(forms.Form):
+    """The secretariat's confirmation that signing goes ahead on translations flagged out of date (stale.py)."""
+
+    stale_confirmed = forms.BooleanField(
+        required=False, label=_("I confirm that signing goes ahead on this text although translations are out of date")
+    )
+    stale_reason = TextField(
+        required=False,
+        label=_("Why signing goes ahead anyway (recorded in the audit trail and printed on the certificate)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        confirmed, reason = data.get("stale_confirmed"), (data.get("stale_reason") or "").strip()
+        if confirmed and not reason:
+            self.add_error("stale_reason", forms.ValidationError(_("Say why signing goes ahead."), code="required"))
+        elif reason and not confirmed:
+            self.add_error(
+                "stale_confirmed", forms.ValidationError(_("Tick the confirmation to go ahead."), code="required")
+            )
+        return data
+
+    def confirmed_reason(self) -> str:
+        """The reason to pass to the service: empty unless the box is ticked."""
+        return self.cleaned_data.get("stale_reason", "") if self.cleaned_data.get("stale_confirmed") else ""
+
+    def stale_fields(self) -> list[forms.BoundField]:
+        return [self["stale_confirmed"], self["stale_reason"]]
+
+
+class OpenSigningForm(StaleConfirmationFields):
     version = forms.ModelChoiceField(
         queryset=DeclarationVersion.objects.none(), label=_("Final text"), empty_label=_("— Choose —")
     )
@@ -38,11 +78,12 @@ class OpenSigningForm(forms.Form):
         queryset=Party.objects.none(), label=_("Parties that sign"), widget=forms.CheckboxSelectMultiple
     )
     ordered = forms.BooleanField(required=False, label=_("Parties sign in the order given"))
-    deadline = IsoDateTimeField(label=_("Deadline (UTC)"), widget=DateTimeInput())
+    deadline = IsoDateTimeField(label=_("Deadline"), widget=DateTimeInput())
 
     def __init__(self, *args: Any, declaration: Declaration, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.declaration = declaration
+        in_reader_zone(self.fields["deadline"], _("Deadline (%(zone)s)"))
         # Deferred: each snapshot is the whole text (~1 MB at UN scale); the choices show number and label.
         versions = declaration.versions.defer("snapshot").order_by("-number")
         self.fields["version"].queryset = versions  # type: ignore[attr-defined]
@@ -88,14 +129,15 @@ class OpenSigningForm(forms.Form):
         return {lang: self.cleaned_data.get(f"undertaking_{lang}", "") for lang in self.declaration.languages}
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(StaleConfirmationFields):
     version = forms.ModelChoiceField(
         queryset=DeclarationVersion.objects.none(), label=_("New version"), empty_label=_("— Choose —")
     )
-    deadline = IsoDateTimeField(label=_("New deadline (UTC)"), required=False, widget=DateTimeInput())
+    deadline = IsoDateTimeField(label=_("New deadline"), required=False, widget=DateTimeInput())
 
     def __init__(self, *args: Any, signing: Signing, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        in_reader_zone(self.fields["deadline"], _("New deadline (%(zone)s)"))
         # Deferred: each snapshot is the whole text (~1 MB at UN scale); the choices show number and label.
         newer = (
             DeclarationVersion.objects.filter(declaration_id=signing.declaration_id, number__gt=signing.version.number)
@@ -215,7 +257,7 @@ class RecordOfflineForm(forms.Form):
     printed_name = LineField(max_length=200, label=_("Printed name"))
     printed_title = LineField(max_length=200, label=_("Printed title"))
     capacity = LineField(max_length=300, required=False, label=_("Capacity (optional)"))
-    signed_at = IsoDateTimeField(label=_("Signed at (UTC)"), widget=DateTimeInput())
+    signed_at = IsoDateTimeField(label=_("Signed at"), widget=DateTimeInput())
     scan = forms.FileField(
         required=False, label=_("Scan of the signed page (PDF, PNG or JPEG, at most 10 MB; required on paper)")
     )
@@ -223,6 +265,7 @@ class RecordOfflineForm(forms.Form):
     def __init__(self, *args: Any, signing_party: SigningParty, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cleaned_scan: Scan | None = None
+        in_reader_zone(self.fields["signed_at"], _("Signed at (%(zone)s)"))
         self.fields["scan"].widget.attrs["accept"] = "application/pdf,image/png,image/jpeg"
         self.initial.setdefault("printed_name", signing_party.printed_name)
         self.initial.setdefault("printed_title", signing_party.printed_title)

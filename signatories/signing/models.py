@@ -84,6 +84,33 @@ class SigningParty(models.Model):
         return f"{self.party} in {self.signing}"
 
 
+class StaleTranslationConfirmation(models.Model):
+    """The secretariat's confirmation that a version with translations flagged out of date goes to signature."""
+
+    signing = models.ForeignKey(Signing, on_delete=models.PROTECT, related_name="stale_confirmations")
+    version = models.ForeignKey("declarations.DeclarationVersion", on_delete=models.PROTECT, related_name="+")
+    # [{"clause": key, "number": paragraph, "language": code}]: the texts flagged when the version was published.
+    texts = models.JSONField(_("texts flagged out of date"), default=list)
+    reason = models.TextField(_("reason"))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+
+    class Meta:
+        ordering = ["signing_id", "confirmed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["signing", "version"], name="staleconfirmation_one_per_version"),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="staleconfirmation_has_reason"),
+        ]
+        verbose_name = _("confirmation of out-of-date translations")
+        verbose_name_plural = _("confirmations of out-of-date translations")
+
+    def __str__(self) -> str:
+        return f"{self.signing}: {len(self.texts)} stale translations confirmed"
+
+    def languages(self) -> list[str]:
+        return sorted({str(item.get("language", "")) for item in self.texts})
+
+
 def _signature_path(instance: Signature, filename: str) -> str:
     # Never the uploader's file name: it may carry personal data or path tricks.
     return f"signatures/{uuid.uuid4().hex}.png"

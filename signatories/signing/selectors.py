@@ -10,7 +10,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -324,7 +324,7 @@ def signing_board(signing: Signing, *, order: str = "signing", language: str = "
                 capacity=capacity,
                 signed_at=signed_at,
                 signed_at_iso=local.isoformat(),
-                signed_at_text=f"{local:%Y-%m-%d %H:%M}",
+                signed_at_text=formats.date_format(local, "DATETIME_FORMAT"),  # in the reader's zone, named
                 signed_on=f"{signed_at.astimezone(UTC):%Y-%m-%d}",
                 image_url=image_url(pk) if image else "",
                 scan_url=scan_url(pk) if scan else "",

@@ -125,7 +125,7 @@ def _store_after_commit(signature: Signature, field: str, content: File[bytes], 
 def _reminder_subject(deadline: datetime) -> str:
     # Rendered per reader: the deadline in their time zone, named ("KST", "CET").
     return _("Reminder: signing closes %(when)s") % {
-        "when": formats.date_format(timezone.localtime(deadline), "Y-m-d H:i T")
+        "when": formats.date_format(timezone.localtime(deadline), "DATETIME_FORMAT")
     }
 
 
@@ -177,15 +177,23 @@ def signing_open(
     deadline: datetime,
     ordered: bool = False,
     undertaking: dict[str, str] | None = None,
+    stale_reason: str = "",
     by: User,
 ) -> Signing:
-    """Mark a published version final and ask the given parties, in the given order, to sign it."""
+    """Mark a published version final and ask the given parties, in the given order, to sign it.
+
+    `stale_reason`: why signing goes ahead although translations of the version were flagged out of
+    date (stale.py); without it such a version is refused.
+    """
+    from .stale import stale_guard  # stale.py builds on this module's errors
+
     if version.declaration_id != declaration.pk:
         raise SigningError(_("This version belongs to another declaration."))
     if not parties:
         raise SigningError(_("Choose at least one party to sign."))
     if deadline <= timezone.now():
         raise SigningError(_("The deadline must be in the future."))
+    stale = stale_guard(version, reason=stale_reason)
     undertaking = {k: v.strip() for k, v in (undertaking or default_undertaking(version)).items() if v and v.strip()}
     with transaction.atomic():
         locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
@@ -218,8 +226,10 @@ def signing_open(
                 "ordered": ordered,
                 "deadline": deadline.isoformat(),
                 "undertaking": undertaking,
+                **stale.audit_data(),
             },
         )
+        stale.record(signing=signing, version=version, by=by)
         notify(
             _focal_points(parties),
             subject=lambda: _("Signing is open: %(title)s") % {"title": locked.display_title()},
@@ -576,15 +586,26 @@ def signature_record_offline(
 
 
 def signing_reopen(
-    *, signing: Signing, version: DeclarationVersion, deadline: datetime | None = None, by: User
+    *,
+    signing: Signing,
+    version: DeclarationVersion,
+    deadline: datetime | None = None,
+    stale_reason: str = "",
+    by: User,
 ) -> list[Signature]:
-    """Move signing to a newer version; every answer given on other text is superseded and re-asked."""
+    """Move signing to a newer version; every answer given on other text is superseded and re-asked.
+
+    `stale_reason` as for `signing_open`.
+    """
+    from .stale import stale_guard  # stale.py builds on this module's errors
+
     with transaction.atomic():
         locked = _lock(signing)
         if version.declaration_id != locked.declaration_id or version.number <= locked.version.number:
             raise SigningError(_("Reopen signing on a version newer than the one being signed."))
         if deadline is not None and deadline <= timezone.now():
             raise SigningError(_("The deadline must be in the future."))
+        stale = stale_guard(version, reason=stale_reason)
         previous = locked.version
         _make_final(version)
         locked.version = version
@@ -604,8 +625,9 @@ def signing_reopen(
             kind=Kind.REOPENED,
             by=by,
             version=version,
-            data={"from_version": previous.number, "from_content_hash": previous.content_hash},
+            data={"from_version": previous.number, "from_content_hash": previous.content_hash, **stale.audit_data()},
         )
+        stale.record(signing=locked, version=version, by=by)
         for signature in affected:
             signature.status = Signature.Status.SUPERSEDED
             signature.superseded_at = now

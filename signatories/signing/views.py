@@ -23,7 +23,7 @@ from declarations.permissions import get_declaration_for, is_secretariat
 from declarations.snapshot import Snapshot
 
 from ..models import Membership
-from . import selectors, services
+from . import selectors, services, stale
 from .audit import audit_verify
 from .editions import board_summary
 from .forms import (
@@ -112,6 +112,7 @@ def signing_board(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
     key = caching.page_key("board", declaration, request.user, stamp=stamp, shown=shown)
     page = caching.cached_body(key, render_board)
+    reopen_form = ReopenForm(signing=signing) if secretariat and page["newer_version"] and signing.is_open else None
     return render(
         request,
         "signatories/signing/board.html",
@@ -126,9 +127,9 @@ def signing_board(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "languages": languages,
             "secretariat": secretariat,
             "pending_names": selectors.pending_party_names(signing) if secretariat and signing.is_open else [],
-            "reopen_form": ReopenForm(signing=signing)
-            if secretariat and page["newer_version"] and signing.is_open
-            else None,
+            "reopen_form": reopen_form,
+            "stale_note": stale.stale_warning(signing),
+            "reopen_stale": stale.describe(stale.stale_texts(reopen_form.initial["version"])) if reopen_form else "",
             # After close: adherence (issue 21). Invite, and issue the next edition of the record.
             **(board_summary(declaration) if secretariat and not signing.is_open else {}),
         },
@@ -153,6 +154,7 @@ def signing_open(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 deadline=form.cleaned_data["deadline"],
                 ordered=form.cleaned_data["ordered"],
                 undertaking=form.undertaking(),
+                stale_reason=form.confirmed_reason(),
                 by=request.user,
             )
         except services.SigningError as exc:
@@ -160,7 +162,18 @@ def signing_open(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Signing is open. The focal points have been asked to designate signatories."))
             return redirect("signatories:signing", slug=slug)
-    return render(request, "signatories/signing/open.html", {"declaration": declaration, "form": form})
+    # The warning names the version the form shows: the one sent, else the latest.
+    chosen = getattr(form, "cleaned_data", {}).get("version") or form.initial.get("version")
+    return render(
+        request,
+        "signatories/signing/open.html",
+        {
+            "declaration": declaration,
+            "form": form,
+            "stale_version": chosen,
+            "stale": stale.describe(stale.stale_texts(chosen)) if chosen else "",
+        },
+    )
 
 
 @require_POST
@@ -174,6 +187,7 @@ def signing_reopen(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
                 signing=signing,
                 version=form.cleaned_data["version"],
                 deadline=form.cleaned_data["deadline"],
+                stale_reason=form.confirmed_reason(),
                 by=request.user,
             )
         except services.SigningError as exc:
@@ -185,7 +199,8 @@ def signing_reopen(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
                 % {"n": form.cleaned_data["version"].number, "count": len(affected)},
             )
     else:
-        messages.error(request, _("Choose a newer version to reopen signing on."))
+        problems = [str(e) for field in ("stale_confirmed", "stale_reason") for e in form.errors.get(field, [])]
+        messages.error(request, " ".join(problems) or _("Choose a newer version to reopen signing on."))
     return redirect("signatories:signing", slug=slug)
 
 
@@ -295,6 +310,8 @@ def _sign_page(
             "since": since,
             "since_version": since_version,
             "changes": selectors.changes_since(since_version, version, lang) if since_version else None,
+            # Readers of a language whose translation was out of date when signing went ahead are told.
+            "stale_warning": stale.stale_warning(signing, languages={request.LANGUAGE_CODE or "", lang}),
             "outcomes": selectors.comment_outcomes(declaration, sp.party),
             "sign_form": sign_form or (SignForm(content_hash=content_hash, request=request) if designated else None),
             "decline_form": decline_form or DeclineForm(content_hash=content_hash),

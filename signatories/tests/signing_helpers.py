@@ -52,7 +52,10 @@ def drawing_data_url() -> str:
     return "data:image/png;base64," + base64.b64encode(png_bytes()).decode()
 
 
-def open_signing(declaration: Declaration, parties: list[str] | None = None, *, ordered: bool = False) -> Signing:
+def open_signing(
+    declaration: Declaration, parties: list[str] | None = None, *, ordered: bool = False, stale_reason: str = ""
+) -> Signing:
+    """Open signing on the latest version; `stale_reason` confirms translations flagged out of date in it."""
     version = declaration.versions.order_by("-number").first()
     assert version is not None
     return services.signing_open(
@@ -61,6 +64,7 @@ def open_signing(declaration: Declaration, parties: list[str] | None = None, *, 
         parties=[Party.objects.get(key=k) for k in (parties or DEMO_PARTIES)],
         deadline=timezone.now() + timedelta(days=7),
         ordered=ordered,
+        stale_reason=stale_reason,
         by=user("secretariat"),
     )
 
@@ -138,11 +142,15 @@ def correct_clause(declaration: Declaration, key: str, text: str, language: str 
     item.save()
 
 
-def publish_and_reopen(signing: Signing, label: str = "Final 30/09/2024") -> tuple[DeclarationVersion, list[Signature]]:
+def publish_and_reopen(
+    signing: Signing, label: str = "Final 30/09/2024", *, stale_reason: str = ""
+) -> tuple[DeclarationVersion, list[Signature]]:
     declaration = signing.declaration
     version = version_publish(declaration=declaration, label=label, by=user("secretariat"))
     signing.refresh_from_db()
-    return version, services.signing_reopen(signing=signing, version=version, by=user("secretariat"))
+    return version, services.signing_reopen(
+        signing=signing, version=version, stale_reason=stale_reason, by=user("secretariat")
+    )
 
 
 def first_clause_key(declaration: Declaration) -> str:

@@ -13,15 +13,15 @@ document.addEventListener("DOMContentLoaded", () => {
       event.stopPropagation();
     }
   }, true);
-  // Times marked data-utc are shown in the viewer's own time zone as well.
-  document.querySelectorAll("time[data-local]").forEach((el) => {
+  // Times come from the server in the reader's own zone (account setting), named ("18:00 KST"); the
+  // text is never replaced. The browser's zone, named too, is offered as a tooltip.
+  document.querySelectorAll("time[datetime]").forEach((el) => {
     const when = new Date(el.getAttribute("datetime"));
-    if (!isNaN(when)) {
-      const local = when.toLocaleString(document.documentElement.lang || undefined, {
-        dateStyle: "medium", timeStyle: "short",
+    if (!isNaN(when) && !el.title) {
+      el.title = when.toLocaleString(document.documentElement.lang || undefined, {
+        // dateStyle/timeStyle cannot be combined with timeZoneName.
+        year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short",
       });
-      el.textContent = local;
-      el.title = el.getAttribute("datetime");
     }
   });
 });

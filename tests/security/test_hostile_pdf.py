@@ -59,7 +59,8 @@ def test_submission_pdf_prints_hostile_text_literally(demo: Declaration, seal: A
         by=secretariat,
     )
     version_publish(declaration=demo, label=f"Final {corpus.SCRIPT.text}", by=secretariat)
-    signing = open_signing(demo, ["gyeonggi", "catalonia", "kyoto"])
+    # The English edit flagged the Korean: the secretariat's reason for going ahead is printed too.
+    signing = open_signing(demo, ["gyeonggi", "catalonia", "kyoto"], stale_reason=corpus.TEMPLATE_SYNTAX.text + " 사유")
     designate(signing, "gyeonggi")
     name = "김민지 <b>Kim</b> Min-ji"
     signing_services.signatory_designate(
@@ -111,6 +112,7 @@ def test_submission_pdf_prints_hostile_text_literally(demo: Declaration, seal: A
         f"Final {corpus.SCRIPT.text}",
         name,
         corpus.SCRIPT.text + " 거부",
+        corpus.TEMPLATE_SYNTAX.text + " 사유",
     ]:
         assert _flat(expected) in text, expected
     assert "&lt;" not in text and "&quot;" not in text, "double-escaped text in the PDF"
