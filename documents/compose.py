@@ -261,7 +261,7 @@ _EVENT_KEYS: Final = {
         "refusal_recorded",
     )
 }
-_METHODS: Final = {"drawn", "uploaded", "paper", "in_person"}
+_METHODS: Final = {"drawn", "uploaded", "typed", "paper", "in_person"}
 
 
 def document_html(data: DocumentData, images: Mapping[str, str]) -> str:

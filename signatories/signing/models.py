@@ -101,6 +101,8 @@ class Signature(models.Model):
     class Method(models.TextChoices):
         DRAWN = "drawn", _("Drawn on screen")
         UPLOADED = "uploaded", _("Uploaded image")
+        # The signatory's typed name drawn by the server (signing/typed.py): signing without a pointer.
+        TYPED = "typed", _("Typed name")
         PAPER = "paper", _("Signed on paper")
         IN_PERSON = "in_person", _("Signed in person")
         DECLINED = "declined", _("Declined")
@@ -159,7 +161,9 @@ class Signature(models.Model):
                 name="signature_status_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(method__in=["drawn", "uploaded", "paper", "in_person", "declined", "absent"]),
+                condition=models.Q(
+                    method__in=["drawn", "uploaded", "typed", "paper", "in_person", "declined", "absent"]
+                ),
                 name="signature_method_valid",
             ),
             # "Did not take part" is its own method and status: never counted as signed or declined.
