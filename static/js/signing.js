@@ -1,10 +1,6 @@
 // The signing page: draw a signature with signature_pad, or upload an image instead.
 // No inline handlers: the Content-Security-Policy forbids them.
 document.addEventListener("DOMContentLoaded", () => {
-  // A form that came back with errors: the keyboard and the screen go to its summary at the top.
-  const summary = document.querySelector(".error-summary[autofocus]");
-  if (summary && document.activeElement !== summary) summary.focus();
-
   const form = document.getElementById("sign-form");
   if (!form) return;
   const canvas = document.getElementById("signature-pad");

@@ -124,7 +124,9 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 @pytest.mark.parametrize("language", ["en", "ko"])
 @pytest.mark.parametrize("role", list(ROLES))
-def test_main_pages_have_no_axe_violations_and_fit_a_phone(role: str, language: str, world: World, page: Page, login, demo_live) -> None:  # type: ignore[no-untyped-def]
+def test_main_pages_have_no_axe_violations_and_fit_a_phone(
+    role: str, language: str, world: World, page: Page, login, demo_live
+) -> None:  # type: ignore[no-untyped-def]
     """Every main page this role opens: 0 axe violations (WCAG 2.0–2.2 A/AA), no sideways scrolling at 390 px."""
     if role != "anonymous":
         login(role)
