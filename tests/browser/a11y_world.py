@@ -1,9 +1,10 @@
 """The demo in the state where every main page has something to show: comments, two versions, signing.
 
 Used by the accessibility and keyboard journeys: a round on version 1 with Gyeonggi's submitted comments
-(one decided and applied, one awaiting a decision) and Catalonia's draft, version 2 carrying the applied
-change, and signing open on version 2 with Gyeonggi's and Catalonia's signatories designated and
-Kyoto's signature recorded.
+(one decided and applied, one awaiting a decision), Kyoto's withdrawn comment and Catalonia's draft;
+version 2 carrying the applied change; signing opened on version 2 and reopened on version 3, where
+Kyoto signed again (its first signature superseded), Occitanie declined with a public reason and
+Gyeonggi and Catalonia are still to sign.
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ from declarations.demo import MANIFESTO_SLUG
 from declarations.models import Clause, ClauseText, Declaration
 from declarations.services import version_publish
 from signatories.models import Party, Signing
-from signatories.tests.signing_helpers import designate, open_signing, sign, user
+from signatories.tests.signing_helpers import (
+    correct_clause,
+    decline,
+    designate,
+    open_signing,
+    publish_and_reopen,
+    sign,
+    user,
+)
 
 PROPOSAL_KEY = "recommendation-5"
 COMMENT_KEY = "vision"
@@ -69,6 +78,18 @@ def build_world(*, signing: bool = True) -> World:
         by=user("gyeonggi.reviewer"),
     )
     rounds.party_submit(round=round_, party=gyeonggi, by=user("gyeonggi.focal"))
+    kyoto = Party.objects.get(key="kyoto")
+    withdrawn = rounds.comment_create(
+        round=round_,
+        party=kyoto,
+        kind=Comment.Kind.EDITORIAL,
+        language="en",
+        text="A typo in the title.",
+        by=user("kyoto.reviewer"),
+    )
+    rounds.party_submit(round=round_, party=kyoto, by=user("kyoto.focal"))
+    withdrawn.refresh_from_db()
+    rounds.comment_withdraw(comment=withdrawn, reason="Our mistake: there is no typo.", by=user("kyoto.focal"))
     rounds.comment_create(
         round=round_,
         party=catalonia,
@@ -86,8 +107,15 @@ def build_world(*, signing: bool = True) -> World:
     opened = None
     if signing:
         opened = open_signing(declaration)
-        for key in ("gyeonggi", "catalonia", "kyoto"):
+        for key in ("gyeonggi", "catalonia", "kyoto", "occitanie"):
             designate(opened, key)
         sign(opened, "kyoto")
+        # Kyoto's first signature is superseded by a corrected version and given again on it.
+        correct_clause(
+            declaration, COMMENT_KEY, ClauseText.objects.get(clause__key=COMMENT_KEY, language="en").text + " Together."
+        )
+        publish_and_reopen(opened, label="Final text")
+        sign(opened, "kyoto")
+        decline(opened, "occitanie", "Our assembly votes on the text next month.", public=True)
     declaration.refresh_from_db()
     return World(declaration, round_, decided, pending, opened)
