@@ -23,8 +23,8 @@ def version_paragraphs(version: DeclarationVersion) -> dict[str, int]:
         snapshot = DeclarationVersion.objects.values_list("snapshot", flat=True).get(pk=version.pk)
         return Snapshot.from_json(snapshot).paragraph_numbers()
 
-    numbers: dict[str, int] = cache.get_or_set(f"paragraphs:{version.content_hash}", read, timeout=None)
-    return numbers
+    numbers: dict[str, int] | None = cache.get_or_set(f"paragraphs:{version.content_hash}", read, timeout=None)
+    return numbers if numbers is not None else read()
 
 
 def draft_paragraphs(declaration: Declaration) -> dict[str, int]:

@@ -200,7 +200,7 @@ class SignForm(_AnswerForm):
                 # The name typed below (checked against the printed name by the service) is the signature.
                 self.signature_image = signature_from_typed_name(data["typed_name"])
         except ImageError as exc:
-            field = {Signature.Method.UPLOADED: "image", Signature.Method.TYPED: "typed_name"}.get(method, "drawing")
+            field = {"uploaded": "image", "typed": "typed_name"}.get(str(method), "drawing")
             self.add_error(field, str(exc))
         return data
 

@@ -79,7 +79,7 @@ def signature_from_typed_name(name: str) -> ContentFile[bytes]:
             )
         )
     font = ImageFont.truetype(str(face.path), SIZE, index=face.index)
-    left, top, right, bottom = font.getbbox(name)
+    left, top, right, bottom = (round(edge) for edge in font.getbbox(name))
     width, height = right - left, bottom - top
     slant = int(height * SLANT)
     canvas = Image.new("RGBA", (width + slant + 2 * MARGIN, height + 2 * MARGIN), (0, 0, 0, 0))

@@ -43,7 +43,7 @@ def _post(client: Any, signing: Any, **extra: str) -> Any:
 def _ink(image_bytes: bytes) -> int:
     """How many pixels of the image carry ink (not transparent)."""
     image = Image.open(io.BytesIO(image_bytes)).convert("RGBA")
-    return sum(1 for alpha in image.getchannel("A").getdata() if alpha > 128)
+    return sum(1 for alpha in image.getchannel("A").tobytes() if alpha > 128)
 
 
 def test_signatory_signs_with_the_typed_name(signing: Any, user_client: Any) -> None:
