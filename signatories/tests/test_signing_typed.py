@@ -66,19 +66,6 @@ def test_a_typed_name_other_than_the_printed_one_is_refused(signing: Any, user_c
     assert not Signature.objects.exists()
 
 
-def test_a_failed_attempt_puts_an_error_summary_at_the_top_of_the_form(signing: Any, user_client: Any) -> None:
-    """The page that comes back names every error in a summary announced and focused at the top of the form."""
-    response = _post(user_client("gyeonggi.signatory"), signing, password="wrong")
-    body = response.content.decode()
-    assert response.status_code == 400
-    summary = body[body.index('class="error-summary"') :]
-    assert 'role="alert"' in body[body.index('<div class="error-summary"') :][:200]
-    assert "autofocus" in body[body.index('<div class="error-summary"') :][:200]
-    assert '<a href="#id_password">Your password</a>: The password is not correct.' in summary
-    assert body.index("error-summary") < body.index('name="method"')
-    assert not Signature.objects.exists()
-
-
 def test_a_name_no_typeface_can_draw_is_refused_with_a_way_out() -> None:
     """Characters no face has are never drawn as boxes: the signatory is told to draw or upload instead."""
     with pytest.raises(ImageError, match="draw your signature or upload an image"):
