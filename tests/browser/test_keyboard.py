@@ -17,7 +17,7 @@ from consultations.models import Comment
 from declarations.models import ClauseText
 from signatories.models import Signature
 from tests.browser.a11y_world import PROPOSAL_KEY, World, build_world
-from tests.browser.test_accessibility import TAGS, _describe, _violations
+from tests.browser.test_accessibility import SHOTS, TAGS, _describe, _violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,6 +35,12 @@ def focus_lands_on(page: Page, selector: str) -> bool:
     except PlaywrightTimeoutError:
         return False
     return True
+
+
+def _shot(page: Page, name: str) -> None:
+    """What the viewer sees at that moment (not the whole page): kept with the other screenshots."""
+    (SHOTS / "keyboard").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "keyboard" / f"{name}.png"))
 
 
 def tab_to(page: Page, selector: str, *, limit: int = 60, back: bool = False) -> int:
@@ -75,6 +81,7 @@ def test_secretariat_edits_a_clause_with_the_keyboard_only(world: World, login, 
     expect(page.locator(textarea)).to_be_visible()
     assert focus_lands_on(page, textarea), "the editor opened but the text box does not have the focus"
     expect(page.locator(f"#clause-{PROPOSAL_KEY} label[for^='id_text_']")).to_contain_text("Paragraph 16 in English")
+    _shot(page, "clause-editor-open")
     _no_axe_violations(page)
 
     # Escape closes the editor; the focus returns to the button that opened it.
@@ -119,6 +126,7 @@ def test_reviewer_comments_on_a_clause_with_the_keyboard_only(world: World, logi
     page.wait_for_load_state("load")
     expect(page.locator(".error-summary")).to_be_visible()
     assert focus_lands_on(page, ".error-summary[role=alert]")
+    _shot(page, "comment-error-summary")
     _no_axe_violations(page)
 
     tab_to(page, "textarea[name=text]")
@@ -158,6 +166,7 @@ def test_signatory_signs_with_a_typed_name_using_the_keyboard_only(world: World,
     expect(summary).to_contain_text("The password is not correct.")
     assert focus_lands_on(page, ".error-summary[role=alert]"), "the error summary has the focus after a failed attempt"
     assert page.evaluate("document.activeElement.getBoundingClientRect().top") < 900, "and it is on screen"
+    _shot(page, "sign-error-summary")
     assert not Signature.objects.filter(party__key="gyeonggi").exists()
     _no_axe_violations(page)
 
@@ -169,5 +178,7 @@ def test_signatory_signs_with_a_typed_name_using_the_keyboard_only(world: World,
     page.goto(f"{demo_live.url}/d/{world.declaration.slug}/signing/party/gyeonggi/")
     fill_form("accord-demo")
     expect(page.locator("#party-gyeonggi .method")).to_have_text("Typed name")
+    page.locator("#party-gyeonggi").scroll_into_view_if_needed()
+    _shot(page, "board-typed-signature")
     signature = Signature.objects.get(party__key="gyeonggi")
     assert signature.method == Signature.Method.TYPED and signature.image.size > 1000
