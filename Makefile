@@ -29,7 +29,7 @@ endef
 .PHONY: help run test test-sqlite test-postgres test-fast smoke lint typecheck messages webfonts system-deps venv clean-db dev-cert
 
 help:
-	@echo "make run            create .venv, install, migrate, load the demo, serve http://127.0.0.1:$(PORT)"
+	@echo "make run            create .venv, install, migrate, load the demo, serve http://127.0.0.1:$(PORT) with the task worker"
 	@echo "make test           the whole suite on SQLite (unit, integration, Chromium browser tests)"
 	@echo "make test-postgres  the same suite on PostgreSQL ($(PG_URL))"
 	@echo "make smoke          the production stack on PostgreSQL + Redis: gunicorn x2, worker, Chromium"
@@ -61,14 +61,20 @@ system-deps:
 dev-cert: venv
 	@DEBUG=1 $(PY) manage.py generate_dev_certificate
 
+# The task worker (django-tasks-db) runs next to runserver: it renders PDFs and sends mail, so no
+# request waits for them, as in production. It reloads on code changes (DEBUG); its reloader's
+# child does the work, so on exit the child is stopped first, then the reloader.
 run: system-deps venv
 	@mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --no-input -v0
 	DEBUG=1 $(PY) manage.py compilemessages -v0 --ignore=.venv 2>/dev/null || true
 	@DEBUG=1 $(PY) manage.py generate_dev_certificate
 	@DEBUG=1 $(PY) manage.py seed_demo
-	@echo "Accord: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Accord: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop; the task worker that makes PDFs runs alongside)"
+	@export DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT); \
+	$(PY) manage.py db_worker & worker=$$!; \
+	trap 'pkill -TERM -P $$worker 2>/dev/null; kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: test-sqlite
 

@@ -12,7 +12,7 @@ signature image:
   388 audit events (the text `benchmarks/scale_data.py` generates; about 155 pages).
 
 Timed per run: exactly what the worker runs, `documents.compose.produce_pdf` (images scaled for
-print, template, WeasyPrint layout and PDF/A-3b writing, seal, PDF/A self-check). Every run is
+print, template, WeasyPrint layout and PDF/A-3a writing, seal, PDF/A self-check). Every run is
 cold: nothing of a document is cached anywhere, each run lays out and draws every page. The
 warm-up runs (of the first document) only load what a running worker holds anyway: fonts,
 stylesheets, compiled templates.

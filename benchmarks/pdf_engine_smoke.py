@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from documents.pdfa_check import pdfa3b_problems
+from documents.pdfa_check import pdfa3a_problems
 from documents.rendering import render_pdf
 from documents.sealing import generate_dev_certificate, seal_pdf, signer_from_pem_files, verify_pdf_bytes
 from documents.tests.samples import bilingual_document, sample_attachments
@@ -69,7 +69,7 @@ def main() -> int:
                 f"seal median {statistics.median(seal_times):.3f}s | "
                 f"total median {statistics.median(totals):.3f}s (min {min(totals):.3f}, "
                 f"CPU median {statistics.median(cpu_times):.3f}s), budget {budget:.1f}s "
-                f"{'OK' if ok else 'OVER'} | valid={verification.valid} pdfa_problems={pdfa3b_problems(sealed)}"
+                f"{'OK' if ok else 'OVER'} | valid={verification.valid} pdfa_problems={pdfa3a_problems(sealed)}"
             )
     return 1 if failed else 0
 

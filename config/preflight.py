@@ -75,12 +75,22 @@ def _check_cache(report: Report) -> None:
         report.errors.append(f"CACHE_URL: the cache does not answer: {exc}")
 
 
+def _check_tasks(report: Report) -> None:
+    backend = settings.TASKS["default"]["BACKEND"]
+    if backend.endswith("ImmediateBackend"):
+        report.errors.append(
+            f"TASKS_BACKEND: {backend} renders PDFs inside web requests; "
+            "use django_tasks_db.DatabaseBackend and run `manage.py db_worker`"
+        )
+
+
 def run() -> Report:
     """Every check, each problem in one line."""
     report = Report()
     _check_database(report)
     _check_seal(report)
     _check_cache(report)
+    _check_tasks(report)
     return report
 
 

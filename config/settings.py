@@ -274,10 +274,15 @@ if _email_backend.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Accord <accord@localhost>")
 
-# Background work: django.tasks with the database backend in production; immediate in dev/tests.
+# Background work: django.tasks in the database (django-tasks-db), run by `manage.py db_worker`,
+# in development too (`make run` starts the worker next to runserver): no request ever waits for
+# a PDF to render. Tests run tasks in-process (immediate backend), where they are enqueued.
 TASKS = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"),
+        "BACKEND": env_str(
+            "TASKS_BACKEND",
+            "django.tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend",
+        ),
     }
 }
 

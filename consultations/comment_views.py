@@ -17,7 +17,7 @@ from declarations.models import ClauseText
 from declarations.numbering import version_paragraphs
 from signatories.notifications import undelivered_count
 
-from . import selectors, services
+from . import anchors, selectors, services
 from .forms import DispositionForm, ReasonForm, ReplyForm
 from .models import Comment
 from .permissions import RoundAccess, can_see_thread, get_comment_for
@@ -56,6 +56,7 @@ def _comment_page(
             }
         )
     thread = can_see_thread(access, comment)
+    passage = anchors.passages([comment]).get(comment.pk)
     return render(
         request,
         "consultations/comment_detail.html",
@@ -66,6 +67,8 @@ def _comment_page(
             "comment": comment,
             "paragraphs": lambda: version_paragraphs(access.round.version) if access.round else {},
             "redline": selectors.redline(comment),
+            "passage": passage,
+            "passage_html": anchors.passage_in_clause(passage) if passage else "",
             "current": current,
             "moved_on": bool(comment.is_proposal and current and current.revision != comment.base_revision),
             "reflected_in": selectors.reflected_in([comment]).get(comment.pk),

@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from config.text import TextField
 from declarations.models import Clause, Declaration, DeclarationParty, DeclarationVersion, Section
 from declarations.selectors import document
-from declarations.templatetags.accord import lang_name
+from declarations.templatetags.accord import lang_dir, lang_name
 from signatories.models import Party
 
+from .anchors import PassageAnchor
 from .models import Comment, CommentRound
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
@@ -134,6 +135,66 @@ class CommentForm(forms.Form):
         elif not (data.get("text") or "").strip():
             self.add_error("text", ValidationError(_("Write your comment."), code="required"))
         return data
+
+
+class PassageFields(forms.Form):
+    """The passage a reader selected, filled in by the page's script (static/js/passages.js); all or none."""
+
+    anchor_language = forms.CharField(widget=forms.HiddenInput, required=False)
+    anchor_start = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    anchor_end = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    # Not stripped: the quote must be the text at the offsets, spaces included.
+    anchor_quote = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    anchor_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    ANCHOR_FIELDS = ("anchor_language", "anchor_start", "anchor_end", "anchor_quote", "anchor_revision")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given = [data.get(name) not in (None, "") for name in self.ANCHOR_FIELDS]
+        data["anchor"] = None
+        if all(given):
+            # Browsers send line breaks in form values as CRLF; clause texts store LF.
+            quote = data["anchor_quote"].replace("\r\n", "\n")
+            data["anchor"] = PassageAnchor(
+                language=data["anchor_language"],
+                start=data["anchor_start"],
+                end=data["anchor_end"],
+                quote=quote,
+                revision=data["anchor_revision"],
+            )
+        elif any(given):
+            raise ValidationError(_("The selected passage came incomplete. Select it again."), code="anchor_incomplete")
+        return data
+
+
+class PassageCommentForm(PassageFields):
+    """A comment on a clause, or on the passage of it the reader selected."""
+
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=[(k, label) for k, label in Comment.Kind.choices if k != Comment.Kind.PROPOSED_TEXT],
+        initial=Comment.Kind.GENERAL,
+    )
+    language = forms.ChoiceField(label=_("Language of the comment"))
+    text = TextField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, declaration: Declaration, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [(c, lang_name(c)) for c in declaration.languages]  # type: ignore[attr-defined]
+
+
+class SuggestionForm(PassageFields):
+    """Suggestion mode: the clause text edited in place, stored as a proposal against the revision shown."""
+
+    proposed_text = TextField(label=_("Your version of the clause"), widget=forms.Textarea(attrs={"rows": 8}))
+    text = TextField(label=_("Explanation (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The box holds the clause text: it is in the clause's language and script direction.
+        self.fields["proposed_text"].widget.attrs.update({"lang": language, "dir": lang_dir(language)})
 
 
 class DispositionForm(forms.Form):

@@ -33,7 +33,7 @@ from .imports import (
 from .matrix_import import party_matrix_xlsx, plan_matrix
 from .models import Comment
 from .permissions import RoundAccess, get_round_for
-from .services import ConsultationError
+from .services.common import ConsultationError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Headroom over the file for the multipart envelope and the other fields.

@@ -21,7 +21,8 @@ from declarations.models import Clause, ClauseText, Section
 from signatories.models import Party
 
 from .models import Comment, CommentRound
-from .services import MAX_COMMENT_LENGTH, ConsultationError, comment_create
+from .services.comments import comment_create
+from .services.common import MAX_COMMENT_LENGTH, ConsultationError
 
 MAX_UPLOAD = 50 * 1024 * 1024  # bytes, checked on the upload's size before anything is read
 MAX_ITEMS = 1000  # planned comments per file: a preview beyond that is not a review

@@ -152,6 +152,15 @@ class Comment(models.Model):
     # What the proposal was written against, so its redline never drifts when the clause changes later.
     base_text = models.TextField(_("text the proposal was written against"), blank=True)
     base_revision = models.PositiveIntegerField(_("revision the proposal was written against"), null=True, blank=True)
+    # The passage a comment is about (consultations/anchors.py): offsets in characters (code points) of the
+    # clause text in anchor_language as the reader saw it, at anchor_revision (its SHA-256 in anchor_text_hash).
+    # The quote is kept so that the comment still says what it was about when the text moves on.
+    anchor_language = models.CharField(_("language of the passage"), max_length=16, blank=True)
+    anchor_start = models.PositiveIntegerField(_("start of the passage"), null=True, blank=True)
+    anchor_end = models.PositiveIntegerField(_("end of the passage"), null=True, blank=True)
+    anchor_quote = models.TextField(_("quoted passage"), blank=True)
+    anchor_revision = models.PositiveIntegerField(_("revision of the quoted text"), null=True, blank=True)
+    anchor_text_hash = models.CharField(_("SHA-256 of the quoted text's clause text"), max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -204,6 +213,29 @@ class Comment(models.Model):
                 | (models.Q(clause__isnull=False) & models.Q(base_revision__isnull=False)),
                 name="comment_proposal_has_clause_and_base",
             ),
+            # A passage is all of its parts or none, on a clause, and never empty.
+            models.CheckConstraint(
+                condition=models.Q(
+                    anchor_language="",
+                    anchor_start__isnull=True,
+                    anchor_end__isnull=True,
+                    anchor_quote="",
+                    anchor_revision__isnull=True,
+                    anchor_text_hash="",
+                )
+                | (
+                    models.Q(
+                        clause__isnull=False,
+                        anchor_start__isnull=False,
+                        anchor_end__gt=models.F("anchor_start"),
+                        anchor_revision__isnull=False,
+                    )
+                    & ~models.Q(anchor_language="")
+                    & ~models.Q(anchor_quote="")
+                    & ~models.Q(anchor_text_hash="")
+                ),
+                name="comment_anchor_complete",
+            ),
             # A disposition without a reason is what Decidim's users complain about: the database refuses it.
             models.CheckConstraint(
                 condition=models.Q(disposition="") | ~models.Q(disposition_reason=""),
@@ -234,6 +266,10 @@ class Comment(models.Model):
     @property
     def is_proposal(self) -> bool:
         return self.kind == self.Kind.PROPOSED_TEXT
+
+    @property
+    def is_anchored(self) -> bool:
+        return self.anchor_start is not None
 
     @property
     def is_reflected(self) -> bool:

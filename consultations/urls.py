@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import comment_views, import_views, search_views, views
+from . import comment_views, import_views, passage_views, search_views, views
 
 app_name = "consultations"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
         views.matrix_download,
         name="matrix",
     ),
+    path("d/<slug:slug>/rounds/<int:number>/clauses/", passage_views.clause_pick, name="clause_pick"),
+    path("d/<slug:slug>/rounds/<int:number>/clauses/<slug:key>/", passage_views.clause_page, name="clause"),
     path("d/<slug:slug>/rounds/<int:number>/comments/new/", views.comment_new, name="comment_new"),
     path("d/<slug:slug>/rounds/<int:number>/import/", import_views.import_upload, name="import"),
     path("d/<slug:slug>/rounds/<int:number>/import/confirm/", import_views.import_confirm, name="import_confirm"),

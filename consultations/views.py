@@ -22,7 +22,7 @@ from declarations import caching
 from declarations.models import ClauseText, DeclarationVersion
 from declarations.numbering import version_paragraphs
 from declarations.permissions import get_declaration_for
-from declarations.services import DeclarationError
+from declarations.services.common import DeclarationError
 
 from . import matrix, selectors, services
 from .forms import CloseForm, CommentForm, RoundForm, target_value

@@ -24,7 +24,8 @@ from signatories.people import is_secretariat_member
 
 from .interchange import KEY_RE, LANG_RE, SLUG_LENGTH, InterchangeError, SnapshotData, parse, short_slug, validate
 from .models import Declaration
-from .services import SECRETARIAT_PERMS, DeclarationError, declaration_import
+from .services.common import DeclarationError
+from .services.lifecycle import SECRETARIAT_PERMS, declaration_import
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 EXTENSIONS = (".json", ".docx", ".md", ".markdown", ".txt")

@@ -19,7 +19,7 @@ from signatories.un_states import un_states
 from .creation import CreationError, Draft, declaration_create, empty_draft, read_upload
 from .participation import parties_add, party_has_acted, party_remove, un_parties
 from .permissions import EDIT, get_declaration_for
-from .services import DeclarationError
+from .services.common import DeclarationError
 
 SESSION_KEY = "accord_new_declaration"
 

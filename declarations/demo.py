@@ -16,7 +16,7 @@ from signatories.services import membership_add, party_upsert
 from .creation import declaration_assign_secretariat
 from .interchange import parse
 from .models import Declaration
-from .services import (
+from .services.lifecycle import (
     declaration_add_party,
     declaration_grant_observer,
     declaration_grant_secretariat,

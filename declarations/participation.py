@@ -12,7 +12,8 @@ from signatories.services import party_upsert
 from signatories.un_states import un_states
 
 from .models import Declaration, DeclarationParty
-from .services import DeclarationError, declaration_add_party
+from .services.common import DeclarationError
+from .services.lifecycle import declaration_add_party
 
 
 def parties_add(*, declaration: Declaration, parties: list[Party], by: User | None) -> int:

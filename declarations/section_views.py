@@ -16,7 +16,7 @@ from config.auth_types import AuthenticatedHttpRequest
 from . import forms, services
 from .models import Clause, Section
 from .permissions import EDIT, get_declaration_for
-from .services import DeclarationError
+from .services.common import DeclarationError
 from .views import _detail_url, _reading
 
 

@@ -18,7 +18,7 @@ from config.auth_types import AuthenticatedHttpRequest
 from . import caching, forms, redline, selectors, services
 from .models import Declaration, DeclarationVersion
 from .permissions import EDIT, get_declaration_for
-from .services import DeclarationError
+from .services.common import DeclarationError
 from .snapshot import Snapshot
 from .views import _reading, _refuse_frozen
 

@@ -23,7 +23,7 @@ from . import caching, forms, redline, selectors, services
 from .models import Clause, ClauseText, Declaration, Section
 from .numbering import draft_paragraphs, paragraph_label
 from .permissions import EDIT, get_declaration_for, is_secretariat
-from .services import DeclarationError
+from .services.common import DeclarationError
 
 
 def _detail_state(request: AuthenticatedHttpRequest, slug: str) -> tuple[dict[str, Any], str]:

@@ -1,1 +1,1 @@
-"""PDF engine for Accord: PDF/A-3b rendering (WeasyPrint) and sealing (pyHanko)."""
+"""PDF engine for Accord: tagged PDF/A-3a rendering (WeasyPrint) and sealing (pyHanko)."""

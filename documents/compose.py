@@ -1,4 +1,4 @@
-"""DocumentData → HTML → sealed PDF/A-3b. No database access (benchmarks/pdf.py runs it bare).
+"""DocumentData → HTML → sealed, tagged PDF/A-3a. No database access (benchmarks/pdf.py runs it bare).
 
 `produce_pdf()` is the whole pipeline: template, WeasyPrint (rendering, once, with its public API),
 the PDF/A structure self-check (pdfa_check), and the seal (sealing.seal_pdf).
@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Final
 
 from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from PIL import Image, ImageDraw, ImageFont
 
 from declarations.snapshot import Snapshot
 
 from .content import DocumentData, PartyEntry
-from .labels import label, labels, language_name, long_date
-from .pdfa_check import pdfa3b_problems
-from .rendering import FONT_DIR, Attachment, render_pdf
+from .labels import label, labelled, labels, language_name, long_date
+from .pdfa_check import pdfa3a_problems
+from .rendering import FONT_DIR, Attachment, keep_korean_words, render_pdf
 from .sealing import PreloadedKeySigner, load_seal_signer, seal_pdf
 
 TEMPLATE: Final = "documents/pdf/declaration.html"
@@ -32,7 +34,7 @@ MAX_TITLE_PARTIES: Final = 30
 
 
 class ArchivalCheckError(RuntimeError):
-    """The sealed file lost a PDF/A-3b property; it must not be issued."""
+    """The sealed file lost a PDF/A-3a property; it must not be issued."""
 
 
 # Stored signatures are already clean PNGs of at most 1200 by 400 (signatories.signing.images);
@@ -74,9 +76,36 @@ def _joined(values: list[str]) -> str:
     return " · ".join(values)
 
 
-def _party_name(party: PartyEntry, languages: list[str]) -> str:
-    names = [party.name.get(code) for code in languages]
-    return _joined(list(dict.fromkeys(n for n in names if n))) or party.short_name
+def in_languages(pairs: Iterable[tuple[str, str]], document_language: str) -> SafeString:
+    """Texts in several languages, joined by " · " without repeats, each one not in the document's
+    language wrapped in a span that says its language (``lang``): a screen reader switches voice.
+
+    Escaped and with Korean words kept whole (keep_korean_words): print the result as it is.
+    """
+    unique: dict[str, str] = {}
+    for code, text in pairs:
+        if text:
+            unique.setdefault(text, code)
+    return format_html_join(
+        " · ",
+        "{}",
+        (
+            (keep_korean_words(text) if code == document_language else _span(code, text),)
+            for text, code in unique.items()
+        ),
+    )
+
+
+def _span(language: str, text: str) -> SafeString:
+    return format_html('<span lang="{}">{}</span>', language, keep_korean_words(text))
+
+
+def _party_name(party: PartyEntry, languages: list[str]) -> SafeString:
+    names = [(code, party.name.get(code, "")) for code in languages]
+    if not any(name for _, name in names):
+        # The short name is in no particular language: it reads in the document's.
+        return keep_korean_words(party.short_name)
+    return in_languages(names, languages[0])
 
 
 def _utc_time(moment: datetime) -> str:
@@ -121,8 +150,18 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
     langs = data.languages
     first = langs[0]
 
-    def lab(key: str, **values: object) -> str:
-        return _joined(labels(key, langs, **values))
+    def lab(key: str, **values: object) -> SafeString:
+        return in_languages(labelled(key, langs, **values), first)
+
+    def image_alt(party: PartyEntry) -> str:
+        # The image's text alternative (/Alt of its Figure in the tagged PDF).
+        return _joined(
+            list(
+                dict.fromkeys(
+                    label("signature_image", code, party=party.name.get(code) or party.short_name) for code in langs
+                )
+            )
+        )
 
     kind_key = "kind_submission" if data.kind == "submission" else ("kind_final" if data.is_final else "kind_draft")
     signatures = [
@@ -134,15 +173,31 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
             "method": s.method,
             "method_label": lab(f"method_{s.method}"),
             "no_image": lab(f"no_image_{s.method}") if s.method in ("paper", "in_person") else "",
+            "image_alt": image_alt(s.party),
             "signed_at": _utc_time(s.signed_at),
             "image": images.get(s.image_name, "") if s.image_name else "",
         }
         for s in data.signatures
     ]
+    adherences = [
+        {
+            "party": _party_name(a.party, langs),
+            "printed_name": a.printed_name,
+            "printed_title": a.printed_title,
+            "capacity": a.capacity,
+            "method": a.method,
+            "method_label": lab(f"method_{a.method}"),
+            "no_image": lab(f"no_image_{a.method}") if a.method in ("paper", "in_person") else "",
+            "adhered_on": lab("adhered_on", date=_utc_day(a.adhered_at)),
+            "image_alt": image_alt(a.party),
+            "image": images.get(a.image_name, "") if a.image_name else "",
+        }
+        for a in data.adherences
+    ]
     events = [
         {
             "at": _utc_time(e.at),
-            "kind": lab(f"event_{e.kind}") if f"event_{e.kind}" in _EVENT_KEYS else e.kind,
+            "kind": lab(f"event_{e.kind}") if f"event_{e.kind}" in _EVENT_KEYS else keep_korean_words(e.kind),
             "party": _party_name(e.party, langs) if e.party else "",
             "actor": e.actor_name,
             "method": lab(f"method_{e.method}") if e.method in _METHODS else "",
@@ -151,21 +206,7 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
         for e in data.events
     ]
     rounds = [
-        _joined(
-            list(
-                dict.fromkeys(
-                    label(
-                        "cert_round",
-                        code,
-                        n=r.number,
-                        v=r.version_number,
-                        start=_utc_day(r.opened_at),
-                        end=_utc_day(r.closed_at),
-                    )
-                    for code in langs
-                )
-            )
-        )
+        lab("cert_round", n=r.number, v=r.version_number, start=_utc_day(r.opened_at), end=_utc_day(r.closed_at))
         for r in data.rounds
     ]
     return {
@@ -175,23 +216,30 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
         "layout": data.layout,
         "kind_label": lab(kind_key),
         "titles": _cells(data.title, langs),
-        "version_label": _joined(
-            list(dict.fromkeys(f"{label('version', code, n=data.version_number)}" for code in langs))
-        )
-        + f" · {data.version_label}",
+        # The secretariat's label ("Draft 28/08/2024") is in no marked language.
+        "version_label": format_html(
+            "{} · {}", lab("version", n=data.version_number), keep_korean_words(data.version_label)
+        ),
         "watermark": (
             watermark_image(label("draft_watermark", first, n=data.version_number)) if data.watermarked else ""
         ),
-        "dates": list(dict.fromkeys(long_date(data.issued_on, code) for code in langs)),
+        "date": in_languages(((code, long_date(data.issued_on, code)) for code in langs), first),
         # A long list of parties would fill pages before the text; they are on the signature pages.
         "parties": [_party_name(p, langs) for p in data.parties] if len(data.parties) <= MAX_TITLE_PARTIES else [],
         "party_count": lab("party_count", n=len(data.parties)) if len(data.parties) > MAX_TITLE_PARTIES else "",
         "parties_label": lab("parties" if data.kind == "submission" else "participants"),
-        "language_names": [language_name(code, code) for code in langs],
+        "language_names": [Cell(code, language_name(code, code)) for code in langs],
         "languages_label": _joined([language_name(code, first) for code in langs]),
         "sections": _sections(data),
         "undertaking": [] if _undertaking_in_text(data) else _cells(data.undertaking, langs),
         "signatures": signatures,
+        "adherences": adherences,
+        "edition": (
+            lab("edition_value", n=data.edition, date=_utc_day(data.edition_at or data.issued_on))
+            if data.edition > 1
+            else ""
+        ),
+        "adherence_count": lab("cert_adherences_value", n=len(data.adherences)) if data.edition > 1 else "",
         "declines": [
             {"party": _party_name(d.party, langs), "at": _utc_time(d.declined_at), "reason": d.reason}
             for d in data.declines
@@ -213,7 +261,8 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
         "published": _utc_time(data.published_at),
         "opened": _utc_time(data.signing_opened_at) if data.signing_opened_at else "",
         "closed": _utc_time(data.signing_closed_at) if data.signing_closed_at else "",
-        "verify_notes": labels("verify_note", langs, url=data.verify_url),
+        "qr_alt": _joined(labels("qr_code", langs, url=data.verify_url)),
+        "verify_notes": [Cell(code, text) for code, text in labelled("verify_note", langs, url=data.verify_url)],
         "reference": f"{data.slug} · v{data.version_number}",
         "L": {
             key: lab(key)
@@ -241,6 +290,9 @@ def document_context(data: DocumentData, images: Mapping[str, str]) -> dict[str,
                 "about",
                 "about_draft",
                 "signed_at",
+                "adherents",
+                "edition",
+                "cert_adherences",
             )
         },
     }
@@ -259,6 +311,10 @@ _EVENT_KEYS: Final = {
         "reopened",
         "closed",
         "refusal_recorded",
+        "adherence_invited",
+        "adhered",
+        "adherence_recorded",
+        "edition",
     )
 }
 _METHODS: Final = {"drawn", "uploaded", "typed", "paper", "in_person"}
@@ -269,7 +325,7 @@ def document_html(data: DocumentData, images: Mapping[str, str]) -> str:
 
 
 def render_document(data: DocumentData, images: Mapping[str, str], *, when: datetime) -> bytes:
-    """The unsealed PDF/A-3b, laid out and written in one pass."""
+    """The unsealed PDF/A-3a, laid out and written in one pass."""
     title = _joined([t.text for t in _cells(data.title, data.languages) if t.text])
     return render_pdf(
         document_html(data, images),
@@ -308,13 +364,19 @@ def produce_pdf(
     images: Mapping[str, str],
     signer: PreloadedKeySigner | None = None,
     when: datetime | None = None,
+    before_sealing: Callable[[], object] | None = None,
 ) -> bytes:
-    """Render, check PDF/A-3b structure and seal. Raises ArchivalCheckError on a broken file."""
+    """Render, check PDF/A-3a structure and seal. Raises ArchivalCheckError on a broken file.
+
+    *before_sealing* is called between the two steps (the export job's page shows them).
+    """
     when = when or datetime.now(UTC)
     pdf = render_document(data, images, when=when)
+    if before_sealing is not None:
+        before_sealing()
     reason = "Signed declaration issued by Accord" if data.kind == "submission" else "Version issued by Accord"
     sealed = seal_pdf(pdf, signer=signer or load_seal_signer(), reason=reason, location=None)
-    problems = pdfa3b_problems(sealed)
+    problems = pdfa3a_problems(sealed)
     if problems:
         raise ArchivalCheckError("; ".join(problems))
     return sealed

@@ -17,7 +17,7 @@ from declarations.interchange import SnapshotData, dumps
 
 # Bump when the PDF template or stylesheet changes what a document looks like, so cached
 # documents rendered by the old layout are not handed out for new requests.
-LAYOUT_REVISION: Final = "2026-2"
+LAYOUT_REVISION: Final = "2026-3"  # tagged PDF/A-3a (issue 23)
 SIGNATURE_EVENTS_FORMAT: Final = "accord-signature-events/1"
 
 
@@ -46,6 +46,19 @@ class SignatureEntry:
     signed_at: datetime
     # Storage name of the signature image ("" for paper and in person). Names are random
     # and files never change, so the name identifies the image for the cache key.
+    image_name: str = ""
+
+
+@dataclass(frozen=True)
+class AdherenceEntry:
+    """A party that adhered to the signed text after signing closed (issue 21): never a signatory."""
+
+    party: PartyEntry
+    printed_name: str
+    printed_title: str
+    capacity: str
+    method: str  # drawn, uploaded, paper, in_person
+    adhered_at: datetime  # midnight UTC of the day for an adherence recorded offline
     image_name: str = ""
 
 
@@ -101,6 +114,10 @@ class DocumentData:
     rounds: list[RoundEntry] = field(default_factory=list)
     signing_opened_at: datetime | None = None
     signing_closed_at: datetime | None = None
+    # Submission PDFs: edition 1 is the record at close; edition N adds the adherences up to its cut.
+    edition: int = 1
+    adherences: list[AdherenceEntry] = field(default_factory=list)
+    edition_at: datetime | None = None  # when edition N (N > 1) was issued
 
     @property
     def title(self) -> dict[str, str]:
@@ -119,6 +136,10 @@ class DocumentData:
     def _key_material(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("snapshot")  # covered by content_hash; provenance labels are not printed
+        if self.edition == 1:
+            # Keys of documents issued before editions existed stay what they were.
+            for name in ("edition", "adherences", "edition_at"):
+                data.pop(name)
         data["layout_revision"] = LAYOUT_REVISION
         return data
 
@@ -134,8 +155,20 @@ class DocumentData:
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
     def _signature_payload(self) -> dict[str, Any]:
-        # "absent" only when there is one: PDFs sealed before it keep their payload and hash.
-        absent = {"absent": [p.key for p in self.absent]} if self.absent else {}
+        # "absent" and "adherences" only when there is one: PDFs sealed before them keep their payload and hash.
+        absent: dict[str, Any] = {"absent": [p.key for p in self.absent]} if self.absent else {}
+        if self.adherences:
+            absent["adherences"] = [
+                {
+                    "party": a.party.key,
+                    "printed_name": a.printed_name,
+                    "printed_title": a.printed_title,
+                    "capacity": a.capacity,
+                    "method": a.method,
+                    "adhered_at": _utc(a.adhered_at),
+                }
+                for a in self.adherences
+            ]
         return absent | {
             "signatures": [
                 {
@@ -164,6 +197,7 @@ class DocumentData:
             "declaration": self.slug,
             "version": self.version_number,
             "content_hash": self.content_hash,
+            **({"edition": self.edition} if self.edition > 1 else {}),
             **self._signature_payload(),
             "events": [
                 {
@@ -208,6 +242,17 @@ class DocumentData:
                 for s in self.signatures
             ],
             "declined": [d.party.name or {"en": d.party.short_name} for d in self.declines],
+            "edition": self.edition,
+            "adherents": [
+                {
+                    "party": a.party.name or {"en": a.party.short_name},
+                    "printed_name": a.printed_name,
+                    "printed_title": a.printed_title,
+                    "method": a.method,
+                    "adhered_on": f"{a.adhered_at.astimezone(UTC):%Y-%m-%d}",
+                }
+                for a in self.adherences
+            ],
         }
 
 

@@ -29,6 +29,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "not_signed": "Parties that did not sign",
         "absent": "Parties that did not take part",
         "signed_at": "Signed",
+        "signature_image": "Signature for {party}",
         "certificate": "Certificate of completion",
         "cert_declaration": "Declaration",
         "cert_version": "Version",
@@ -48,6 +49,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "cert_audit_head": "Last audit entry (SHA-256)",
         "cert_events": "Signing events (UTC, from the audit trail)",
         "verify": "Check this document",
+        "qr_code": "QR code of the address {url}",
         "verify_note": (
             "This PDF carries the electronic seal of the Accord secretariat. Upload it at {url} "
             "to confirm that it is authentic and has not been altered since it was issued."
@@ -72,6 +74,16 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "event_reopened": "Signing reopened on a new version",
         "event_closed": "Signing closed",
         "event_refusal_recorded": "Refusal or non-participation recorded by the secretariat",
+        "event_adherence_invited": "Party invited to adhere",
+        "event_adhered": "Adhered",
+        "event_adherence_recorded": "Adherence on paper or in person recorded",
+        "event_edition": "New edition of the record issued",
+        "adherents": "Parties that adhered after signing closed",
+        "adhered_on": "Adhered on {date}",
+        "edition": "Edition",
+        "edition_value": "Edition {n}, issued {date}: adds the parties that adhered after signing closed",
+        "cert_adherences": "Adherences after signing closed",
+        "cert_adherences_value": "{n} (listed apart from the signatories)",
         "language_en": "English",
         "language_ko": "Korean",
     },
@@ -92,6 +104,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "not_signed": "서명하지 않은 당사자",
         "absent": "참여하지 않은 당사자",
         "signed_at": "서명",
+        "signature_image": "{party} 서명",
         "certificate": "완료 증명서",
         "cert_declaration": "선언문",
         "cert_version": "판",
@@ -110,6 +123,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "cert_audit_head": "마지막 감사 기록 (SHA-256)",
         "cert_events": "서명 기록 (UTC, 감사 기록 기준)",
         "verify": "문서 확인",
+        "qr_code": "주소 {url} 의 QR 코드",
         "verify_note": (
             "이 PDF에는 Accord 사무국의 전자 봉인이 있습니다. {url} 에 파일을 올리면 "
             "발급 이후 변경되지 않은 진본인지 확인할 수 있습니다."
@@ -134,6 +148,16 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "event_reopened": "새 판으로 서명 재개",
         "event_closed": "서명 종료",
         "event_refusal_recorded": "사무국이 서명 거부 또는 불참을 기록",
+        "event_adherence_invited": "가입 초청",
+        "event_adhered": "가입",
+        "event_adherence_recorded": "종이 또는 대면 가입 기록",
+        "event_edition": "기록의 새 발행본 발행",
+        "adherents": "서명 종료 후 가입한 당사자",
+        "adhered_on": "{date} 가입",
+        "edition": "발행본",
+        "edition_value": "제{n}차 발행본 ({date} 발행): 서명 종료 후 가입한 당사자 추가",
+        "cert_adherences": "서명 종료 후 가입",
+        "cert_adherences_value": "{n}곳 (서명 당사자와 별도 기재)",
         "language_en": "영어",
         "language_ko": "한국어",
     },
@@ -153,7 +177,17 @@ def label(key: str, language: str, **values: object) -> str:
 
 def labels(key: str, languages: list[str], **values: object) -> list[str]:
     """The label in each language, without repeats (e.g. two languages sharing the English)."""
-    return list(dict.fromkeys(label(key, language, **values) for language in languages))
+    return [text for _, text in labelled(key, languages, **values)]
+
+
+def labelled(key: str, languages: list[str], **values: object) -> list[tuple[str, str]]:
+    """(language the text is in, text) for each language, without repeats: a language with no
+    wording of its own gets the English, marked as English (a screen reader then reads it so)."""
+    pairs: dict[str, str] = {}
+    for language in languages:
+        actual = language if LABELS.get(language, {}).get(key) else "en"
+        pairs.setdefault(label(key, actual, **values), actual)
+    return [(code, text) for text, code in pairs.items()]
 
 
 def language_name(code: str, in_language: str) -> str:

@@ -1,9 +1,10 @@
-"""Light structural PDF/A-3b self-check (not a validator).
+"""Light structural PDF/A-3a self-check (not a validator).
 
 veraPDF (Java) is not available in this project, so after sealing we re-check
 the properties that rendering and sealing are known to be able to break:
 header version, XMP identification, output intent, associated files,
-Info ↔ XMP agreement, annotation flags, fonts embedded, no encryption.
+Info ↔ XMP agreement, annotation flags, fonts embedded, no encryption, and for
+level A the tagging (/MarkInfo, a structure tree, the catalog /Lang).
 Returns human-readable problems; an empty list means "none of the checked
 properties is broken", not "certified PDF/A".
 """
@@ -18,7 +19,7 @@ from xml.etree import ElementTree
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-__all__ = ["pdfa3b_problems", "xmp_properties"]
+__all__ = ["pdfa3a_problems", "xmp_properties"]
 
 _NS: Final = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -169,8 +170,20 @@ def _check_pages(reader: PdfFileReader, problems: list[str]) -> None:
                 problems.append(f"page {page_number + 1}: font {font_name} is not embedded")
 
 
-def pdfa3b_problems(pdf: bytes) -> list[str]:
-    """Problems found in the PDF/A-3b-relevant structure of *pdf* (empty = ok)."""
+def _check_tagging(root: Any, problems: list[str]) -> None:
+    # ISO 19005-3 §6.7 (level A): a marked, tagged document whose natural language is declared.
+    mark_info = _get(root, "/MarkInfo", generic.DictionaryObject())
+    if _get(mark_info, "/Marked") != True:  # noqa: E712 - a pyHanko BooleanObject, not a bool
+        problems.append("catalog /MarkInfo /Marked is not true (untagged)")
+    tree = _get(root, "/StructTreeRoot")
+    if tree is None or not _get(tree, "/K"):
+        problems.append("no structure tree (/StructTreeRoot with kids)")
+    if not str(_get(root, "/Lang", "")):
+        problems.append("catalog /Lang is missing or empty")
+
+
+def pdfa3a_problems(pdf: bytes) -> list[str]:
+    """Problems found in the PDF/A-3a-relevant structure of *pdf* (empty = ok)."""
     problems: list[str] = []
     if not pdf.startswith(b"%PDF-1.7\n") and not pdf.startswith(b"%PDF-1.7\r"):
         problems.append(f"header is {pdf[:8]!r}, expected %PDF-1.7")
@@ -206,14 +219,15 @@ def pdfa3b_problems(pdf: bytes) -> list[str]:
     except ElementTree.ParseError as exc:
         problems.append(f"XMP metadata is not well-formed: {exc}")
     if xmp:
-        if xmp.get("pdfaid:part") != "3" or xmp.get("pdfaid:conformance") != "B":
+        if xmp.get("pdfaid:part") != "3" or xmp.get("pdfaid:conformance") != "A":
             problems.append(
                 f"XMP identifies pdfaid:part={xmp.get('pdfaid:part')!r} "
-                f"conformance={xmp.get('pdfaid:conformance')!r}, expected 3/B"
+                f"conformance={xmp.get('pdfaid:conformance')!r}, expected 3/A"
             )
         info = _get(reader.trailer, "/Info", {})
         _check_info_vs_xmp(info, xmp, problems)
 
     _check_associated_files(root, problems)
     _check_pages(reader, problems)
+    _check_tagging(root, problems)
     return problems

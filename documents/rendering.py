@@ -1,4 +1,4 @@
-"""HTML → PDF/A-3b rendering for Accord documents (WeasyPrint's public API only).
+"""HTML → tagged PDF/A-3a rendering for Accord documents (WeasyPrint's public API only).
 
 Pure functions, no database access. Feature code renders a Django template to
 an HTML string and hands it to :func:`render_pdf`; the stylesheet in
@@ -54,7 +54,10 @@ ENGINE_DIR: Final = Path(__file__).resolve().parent
 PROJECT_DIR: Final = ENGINE_DIR.parent
 FONT_DIR: Final = PROJECT_DIR / "documents" / "fonts" / "nanum"
 PDF_CSS_PATH: Final = ENGINE_DIR / "pdf.css"
-PDF_VARIANT: Final = "pdf/a-3b"
+# PDF/A-3a: PDF/A-3b plus WeasyPrint's tagging (structure tree in reading order, /MarkInfo, catalog
+# /Lang). WeasyPrint 70 marks no language below the catalog, whatever the elements' `lang`
+# (docs/pdf.md, "Accessible PDF"); the templates set `lang` on every passage all the same.
+PDF_VARIANT: Final = "pdf/a-3a"
 
 # Family names deliberately differ from the system-installed Nanum fonts
 # ("NanumMyeongjo", "나눔명조"): the PDF must embed the *vendored* files so that
@@ -224,13 +227,15 @@ def keep_korean_words(text: str) -> SafeString:
 # -------------------------------------------------------------------- QR ---
 
 
-def qr_code_svg(url: str, *, size_mm: float = 28) -> SafeString:
+def qr_code_svg(url: str, *, size_mm: float = 28, title: str = "") -> SafeString:
     """Inline ``<svg>`` QR code for *url* (error correction M), for HTML/PDF.
 
     Vector output: crisp at any zoom and tiny in the PDF. The XML declaration
     is stripped so the markup can be embedded directly in an HTML template,
     and the root width/height are set to *size_mm* (qrcode sizes the image
     by module count, and WeasyPrint sizes inline SVG from these attributes).
+    *title* becomes the SVG's ``<title>``, which WeasyPrint writes as the
+    figure's text alternative (/Alt) in the tagged PDF.
     """
     qr = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M,
@@ -248,9 +253,11 @@ def qr_code_svg(url: str, *, size_mm: float = 28) -> SafeString:
         svg,
         count=1,
     )
+    if title:
+        svg = re.sub(r"^(<svg[^>]*>)", lambda m: f"{m.group(1)}<title>{escape(title)}</title>", svg, count=1)
     # The URL is only encoded as black/white modules, never written into the
-    # markup as text, so the SVG contains no user-controlled characters.
-    return mark_safe(svg)  # noqa: S308 - generated markup, no user text inside
+    # markup as text; the title is escaped.
+    return mark_safe(svg)  # noqa: S308 - generated markup, the only text escaped
 
 
 # ------------------------------------------------------------- rendering ---
@@ -344,7 +351,7 @@ def write_document(
     lang: str,
     created: datetime | None = None,
 ) -> bytes:
-    """Write a laid-out *document* as PDF/A-3b bytes with embedded associated files (see :func:`render_pdf`)."""
+    """Write a laid-out *document* as tagged PDF/A-3a bytes with embedded associated files (see :func:`render_pdf`)."""
     _, stylesheets = _engine_resources()
     fetcher = LocalOnlyURLFetcher(_allowed_roots(None))
     when = created or datetime.now(UTC)
@@ -395,7 +402,7 @@ def render_pdf(
     lang: str,
     created: datetime | None = None,
 ) -> bytes:
-    """Render *html* to PDF/A-3b bytes with embedded associated files.
+    """Render *html* to tagged PDF/A-3a bytes with embedded associated files.
 
     - ``base_url``: where relative URLs in *html* resolve. Only ``file://``
       (and ``data:``) resources are fetched; with a ``file://`` base URL its
@@ -404,6 +411,11 @@ def render_pdf(
     - ``title``/``lang`` override ``<title>``/``<html lang>`` and end up in the
       PDF Info dictionary, the XMP packet (dc:title) and the catalog /Lang.
     - ``created`` (default: now) becomes CreationDate / xmp:CreateDate.
+
+    Tagging follows the HTML: ``p`` → P, ``h1``-``h6`` → H1-H6, ``section`` →
+    Sect, lists → L/LI, ``img``/``svg`` → Figure (its ``alt``, or the SVG's
+    ``<title>``, becomes /Alt; WeasyPrint logs an error without one), in
+    document order. Backgrounds and borders are artifacts, outside the tree.
 
     The Info dictionary intentionally has no /Producer and no /ModDate: the
     XMP packet carries them, and pyHanko (see sealing.py) rewrites the XMP

@@ -39,7 +39,7 @@ PDF/A-3b after sealing - what was checked (pyHanko 0.38 source + tests):
 * The invisible signature widget gets the Print flag and a zero-size /Rect
   (so no appearance stream is required by PDF/A).
 
-:func:`documents.pdfa_check.pdfa3b_problems` re-checks these properties on
+:func:`documents.pdfa_check.pdfa3a_problems` re-checks these properties on
 the final bytes (header, XMP identification, output intent, associated
 files, Info/XMP agreement, annotation flags); veraPDF is not available here.
 """

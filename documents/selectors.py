@@ -15,10 +15,12 @@ from consultations.models import CommentRound
 from declarations.models import Declaration, DeclarationParty, DeclarationVersion
 from declarations.snapshot import Snapshot
 from signatories.models import Party, Signature, Signing
+from signatories.signing.editions import Edition, editions, latest_edition
 from signatories.signing.selectors import signing_record
 
 from .compose import print_image
 from .content import (
+    AdherenceEntry,
     DeclineEntry,
     DocumentData,
     EventEntry,
@@ -65,8 +67,13 @@ def submission_signing(declaration: Declaration) -> Signing | None:
     return signing
 
 
-def document_data(*, version: DeclarationVersion, kind: str, languages: list[str], layout: str) -> DocumentData:
-    """Everything the PDF prints, read once; the text comes from the version's frozen snapshot."""
+def document_data(
+    *, version: DeclarationVersion, kind: str, languages: list[str], layout: str, edition: int | None = None
+) -> DocumentData:
+    """Everything the PDF prints, read once; the text comes from the version's frozen snapshot.
+
+    `edition` (submission PDFs): which edition of the record, the latest when None.
+    """
     declaration = version.declaration
     base: dict[str, Any] = {
         "kind": kind,
@@ -89,16 +96,46 @@ def document_data(*, version: DeclarationVersion, kind: str, languages: list[str
             .order_by("party__short_name")
         )
         return DocumentData(**base, parties=[_party(p.party) for p in participants])
-    return _submission_data(declaration, version, base)
+    return _submission_data(declaration, version, base, edition)
 
 
-def _submission_data(declaration: Declaration, version: DeclarationVersion, base: dict[str, Any]) -> DocumentData:
+def _edition(declaration: Declaration, number: int | None) -> Edition:
+    issued = editions(declaration)
+    if not issued:
+        raise NotAvailable("The submission PDF exists once signing is closed.")
+    if number is None:
+        return issued[-1]
+    if not 1 <= number <= len(issued):
+        raise NotAvailable(f"There is no edition {number} of the record.")
+    return issued[number - 1]
+
+
+def _adherences(edition: Edition, parties: dict[int, PartyEntry]) -> list[AdherenceEntry]:
+    rows = Signature.objects.filter(pk__in=edition.adherences, status=Signature.Status.ADHERED).select_related("party")
+    return [
+        AdherenceEntry(
+            party=parties.get(row.party_id) or _party(row.party),
+            printed_name=row.printed_name,
+            printed_title=row.printed_title,
+            capacity=row.capacity,
+            method=row.method,
+            adhered_at=row.signed_at,
+            image_name=row.image.name or "",
+        )
+        for row in sorted(rows, key=lambda r: (r.signed_at, r.pk))
+    ]
+
+
+def _submission_data(
+    declaration: Declaration, version: DeclarationVersion, base: dict[str, Any], number: int | None = None
+) -> DocumentData:
     signing = submission_signing(declaration)
     record = signing_record(declaration)
     if signing is None or record is None:
         raise NotAvailable("The submission PDF exists once signing is closed.")
     if record.version.pk != version.pk:
         raise NotAvailable("The submission PDF prints the version that was signed.")
+    edition = _edition(declaration, number)
     # Belt and braces: only answers given on exactly this text count, whatever a row says.
     on_this_text = {
         (s.party_id, s.status)
@@ -109,6 +146,8 @@ def _submission_data(declaration: Declaration, version: DeclarationVersion, base
     not_signed: list[PartyEntry] = []
     absent: list[PartyEntry] = []
     for row in record.rows:
+        if row.added_for_adherence:
+            continue  # not asked at the signing: only ever an adherent
         party = _party(row.party)
         if row.status == Signature.Status.SIGNED and (row.party.pk, "signed") in on_this_text and row.signed_at:
             signatures.append(
@@ -128,8 +167,9 @@ def _submission_data(declaration: Declaration, version: DeclarationVersion, base
             absent.append(party)  # recorded by the secretariat: neither a signatory nor "did not answer"
         else:
             not_signed.append(party)
+    adherences = _adherences(edition, {row.party.pk: _party(row.party) for row in record.rows})
     everyone = [*(s.party for s in signatures), *(d.party for d in declines), *absent, *not_signed]
-    parties = {p.key: p for p in everyone}
+    parties = {p.key: p for p in [*everyone, *(a.party for a in adherences)]}
     events = [
         EventEntry(
             seq=e.seq,
@@ -144,6 +184,8 @@ def _submission_data(declaration: Declaration, version: DeclarationVersion, base
             entry_hash=e.entry_hash,
         )
         for e in record.events
+        # An edition prints the chain up to its own last entry: later adherences belong to later editions.
+        if e.seq <= edition.through_seq
     ]
     return DocumentData(
         **base,
@@ -156,13 +198,17 @@ def _submission_data(declaration: Declaration, version: DeclarationVersion, base
         events=events,
         signing_opened_at=signing.opened_at,
         signing_closed_at=signing.closed_at,
+        edition=edition.number,
+        adherences=adherences,
+        edition_at=edition.at if edition.number > 1 else None,
     )
 
 
 def signature_images(data: DocumentData) -> dict[str, str]:
     """The signature images the document prints, scaled for print, as data: URLs."""
     images: dict[str, str] = {}
-    for signature in data.signatures:
+    signed: list[SignatureEntry | AdherenceEntry] = [*data.signatures, *data.adherences]
+    for signature in signed:
         if signature.image_name and signature.image_name not in images:
             with default_storage.open(signature.image_name, "rb") as handle:
                 images[signature.image_name] = print_image(handle.read())
@@ -181,10 +227,11 @@ def default_layout(languages: list[str]) -> str:
 
 
 def latest_submission(declaration: Declaration) -> IssuedDocument | None:
+    """The newest rendering of the latest edition issued so far."""
     return (
         IssuedDocument.objects.filter(declaration=declaration, kind=Kind.SUBMISSION)
         .select_related("version")
-        .order_by("-created_at", "-id")
+        .order_by("-edition", "-created_at", "-id")
         .first()
     )
 
@@ -213,6 +260,16 @@ class Verification:
     document: IssuedDocument | None = None
     seal: VerificationResult | None = None  # None for a pasted hash
     problems: list[str] = field(default_factory=list)
+    # Submission PDFs: the latest edition of the record (0 otherwise); a newer one than the file's may exist.
+    latest_edition: int = 0
+
+    @property
+    def edition(self) -> int:
+        return self.document.edition if self.document else 0
+
+    @property
+    def newer_edition(self) -> bool:
+        return bool(self.document and self.document.kind == Kind.SUBMISSION and self.latest_edition > self.edition)
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -220,7 +277,15 @@ class Verification:
 
 
 def _issued(sha256: str) -> IssuedDocument | None:
-    return IssuedDocument.objects.filter(sha256=sha256).select_related("version").first()
+    return IssuedDocument.objects.filter(sha256=sha256).select_related("version", "declaration").first()
+
+
+def _latest_edition(document: IssuedDocument | None) -> int:
+    """The latest edition of a submission PDF's record, issued or only declared (0 for version PDFs)."""
+    if document is None or document.kind != Kind.SUBMISSION:
+        return 0
+    latest = latest_edition(document.declaration)
+    return max(latest.number if latest else 1, document.edition)
 
 
 def verify_upload(data: bytes) -> Verification:
@@ -231,7 +296,12 @@ def verify_upload(data: bytes) -> Verification:
     if document is None:
         problems.append("no document with this SHA-256 was issued by Accord")
     return Verification(
-        sha256=seal.sha256, authentic=bool(seal.valid and document), document=document, seal=seal, problems=problems
+        sha256=seal.sha256,
+        authentic=bool(seal.valid and document),
+        document=document,
+        seal=seal,
+        problems=problems,
+        latest_edition=_latest_edition(document),
     )
 
 
@@ -240,4 +310,10 @@ def verify_hash(sha256: str) -> Verification:
     sha256 = sha256.strip().lower()
     document = _issued(sha256) if SHA256_RE.match(sha256) else None
     problems = [] if document else ["no document with this SHA-256 was issued by Accord"]
-    return Verification(sha256=sha256, authentic=document is not None, document=document, problems=problems)
+    return Verification(
+        sha256=sha256,
+        authentic=document is not None,
+        document=document,
+        problems=problems,
+        latest_edition=_latest_edition(document),
+    )

@@ -1,4 +1,8 @@
-"""Every write for PDFs: request an export, run it (render, seal, register), job state changes."""
+"""Every write for PDFs: request an export, run it (render, seal, register), job state changes.
+
+A job moves queued → rendering → sealing → ready (or failed), one committed step at a time, so
+the job's page, which polls, shows where it is (ExportJob.TRANSITIONS lists the moves).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import hashlib
 import io
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
@@ -53,10 +58,14 @@ def export_options(*, version: DeclarationVersion, languages: list[str], layout:
     return languages, layout
 
 
-def _data(*, version: DeclarationVersion, kind: str, languages: list[str], layout: str) -> selectors.DocumentData:
+def _data(
+    *, version: DeclarationVersion, kind: str, languages: list[str], layout: str, edition: int | None = None
+) -> selectors.DocumentData:
     try:
-        return selectors.document_data(version=version, kind=kind, languages=languages, layout=layout)
+        return selectors.document_data(version=version, kind=kind, languages=languages, layout=layout, edition=edition)
     except selectors.NotAvailable as exc:
+        if edition is not None and selectors.submission_signing(version.declaration) is not None:
+            raise ExportError(_("There is no edition %(n)s of the signed record.") % {"n": edition}) from exc
         raise ExportError(_("The submission PDF can be made once signing is closed.")) from exc
 
 
@@ -67,15 +76,26 @@ def document_issue(
     languages: list[str],
     layout: str | None,
     by: User | None,
+    before_sealing: Callable[[], object] | None = None,
+    edition: int | None = None,
 ) -> IssuedDocument:
-    """Render, seal and register a PDF, or return the one already issued for the same inputs."""
+    """Render, seal and register a PDF, or return the one already issued for the same inputs.
+
+    `edition`: which edition of a submission PDF (the latest when None; ignored for version PDFs).
+    """
     languages, layout = export_options(version=version, languages=languages, layout=layout)
-    data = _data(version=version, kind=kind, languages=languages, layout=layout)
+    data = _data(
+        version=version,
+        kind=kind,
+        languages=languages,
+        layout=layout,
+        edition=edition if kind == Kind.SUBMISSION else None,
+    )
     key = data.render_key()
     existing = IssuedDocument.objects.filter(render_key=key).first()
     if existing is not None:
         return existing
-    pdf = produce_pdf(data, images=selectors.signature_images(data))
+    pdf = produce_pdf(data, images=selectors.signature_images(data), before_sealing=before_sealing)
     document = IssuedDocument(
         sha256=hashlib.sha256(pdf).hexdigest(),
         declaration=version.declaration,
@@ -86,6 +106,7 @@ def document_issue(
         content_hash=version.content_hash,
         signature_digest=data.signature_digest(),
         render_key=key,
+        edition=data.edition,
         summary=data.summary(),
         size=len(pdf),
         pages=_page_count(pdf),
@@ -117,14 +138,25 @@ def export_request(
     languages: list[str],
     layout: str | None,
     by: User,
+    edition: int | None = None,
 ) -> ExportJob:
-    """Ask for a PDF: answered at once from an issued document, otherwise queued for the worker."""
+    """Ask for a PDF: answered at once from an issued document, otherwise queued for the worker.
+
+    A submission PDF is of one edition (the latest when None), fixed now: the job renders that one.
+    """
     if version.declaration_id != declaration.pk:
         raise ExportError(_("This version belongs to another declaration."))
     if kind not in Kind.values:
         raise ExportError(_("Unknown kind of PDF."))
     languages, layout = export_options(version=version, languages=languages, layout=layout)
-    key = _data(version=version, kind=kind, languages=languages, layout=layout).render_key()
+    data = _data(
+        version=version,
+        kind=kind,
+        languages=languages,
+        layout=layout,
+        edition=edition if kind == Kind.SUBMISSION else None,
+    )
+    key = data.render_key()
     existing = IssuedDocument.objects.filter(render_key=key).first()
     with transaction.atomic():
         job = ExportJob.objects.create(
@@ -133,6 +165,7 @@ def export_request(
             kind=kind,
             languages=languages,
             layout=layout,
+            edition=data.edition,
             requested_by=by,
             status=ExportJob.Status.READY if existing else ExportJob.Status.QUEUED,
             document=existing,
@@ -163,8 +196,20 @@ def export_job_start(*, job_id: uuid.UUID | str) -> ExportJob | None:
     return job
 
 
+def export_job_sealing(*, job: ExportJob) -> ExportJob:
+    """Rendering → sealing: the PDF is laid out, the seal comes next."""
+    with transaction.atomic():
+        locked = ExportJob.objects.select_for_update().get(pk=job.pk)
+        if ExportJob.Status.SEALING not in ExportJob.TRANSITIONS[ExportJob.Status(locked.status)]:
+            # Expired meanwhile (failed): the worker carries on, but the job stays as it is.
+            return locked
+        locked.status = ExportJob.Status.SEALING
+        locked.save(update_fields=["status"])
+    return locked
+
+
 def export_job_finish(*, job: ExportJob, document: IssuedDocument) -> ExportJob:
-    """Rendering → ready, pointing at the issued document."""
+    """Rendering or sealing → ready, pointing at the issued document."""
     with transaction.atomic():
         locked = ExportJob.objects.select_for_update().get(pk=job.pk)
         if ExportJob.Status.READY not in ExportJob.TRANSITIONS[ExportJob.Status(locked.status)]:
@@ -177,15 +222,16 @@ def export_job_finish(*, job: ExportJob, document: IssuedDocument) -> ExportJob:
 
 
 def export_job_fail(*, job: ExportJob, error: str) -> ExportJob:
-    """Rendering → failed, with the reason for the secretariat."""
+    """Any step → failed, with the reason for the secretariat and the step it stopped at."""
     with transaction.atomic():
         locked = ExportJob.objects.select_for_update().get(pk=job.pk)
         if ExportJob.Status.FAILED not in ExportJob.TRANSITIONS[ExportJob.Status(locked.status)]:
             return locked
+        locked.failed_step = locked.status
         locked.status = ExportJob.Status.FAILED
         locked.error = error[:2000]
         locked.finished_at = timezone.now()
-        locked.save(update_fields=["status", "error", "finished_at"])
+        locked.save(update_fields=["status", "failed_step", "error", "finished_at"])
     return locked
 
 
@@ -196,7 +242,13 @@ def export_job_run(*, job_id: uuid.UUID | str) -> ExportJob | None:
         return None
     try:
         document = document_issue(
-            version=job.version, kind=job.kind, languages=job.languages, layout=job.layout, by=job.requested_by
+            version=job.version,
+            kind=job.kind,
+            languages=job.languages,
+            layout=job.layout,
+            by=job.requested_by,
+            before_sealing=lambda: export_job_sealing(job=job),
+            edition=job.edition,
         )
     except Exception as exc:
         # Any failure (seal not configured, a broken image, the archival check) ends the job
@@ -209,7 +261,8 @@ def export_job_run(*, job_id: uuid.UUID | str) -> ExportJob | None:
 def export_job_expire_if_stuck(*, job: ExportJob, now: datetime | None = None) -> ExportJob:
     """End a job whose worker died mid-render as failed, so the page stops waiting and says so."""
     now = now or timezone.now()
-    if job.status != ExportJob.Status.RENDERING or job.started_at is None or now - job.started_at < RENDER_TIMEOUT:
+    working = job.status in (ExportJob.Status.RENDERING, ExportJob.Status.SEALING)
+    if not working or job.started_at is None or now - job.started_at < RENDER_TIMEOUT:
         return job
-    logger.warning("PDF export %s expired after %s in rendering", job.pk, now - job.started_at)
+    logger.warning("PDF export %s expired after %s in %s", job.pk, now - job.started_at, job.status)
     return export_job_fail(job=job, error="The worker stopped before the PDF was ready (timed out).")

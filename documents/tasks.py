@@ -1,5 +1,5 @@
-"""Background tasks (django.tasks): the immediate backend in development and tests,
-django-tasks-db's `manage.py db_worker` in production (docker-compose `worker`)."""
+"""Background tasks (django.tasks): django-tasks-db's `manage.py db_worker` runs them (docker-compose
+`worker`, and `make run` next to runserver); tests use the immediate backend."""
 
 from __future__ import annotations
 

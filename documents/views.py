@@ -20,6 +20,7 @@ from declarations.permissions import get_declaration_for, is_secretariat
 from declarations.snapshot import Snapshot
 
 from . import selectors, services
+from .editions import submission_edition_issue
 from .forms import ExportForm, VerifyForm
 from .models import ExportJob, IssuedDocument, Kind
 from .sealing import SealConfigurationError
@@ -206,3 +207,19 @@ def verify(request: HttpRequest) -> HttpResponse:
     else:
         form = VerifyForm()
     return render(request, "documents/verify.html", {"form": form, "result": result}, status=status)
+
+
+@require_POST
+@login_required
+def edition_issue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The secretariat issues the next edition of the submission PDF, listing the adherences since the last."""
+    declaration = get_declaration_for(request.user, slug)
+    if not is_secretariat(request.user, declaration):
+        raise PermissionDenied
+    try:
+        job = submission_edition_issue(declaration=declaration, by=request.user)
+    except services.ExportError as exc:
+        messages.error(request, str(exc))
+        return redirect("signatories:signing", slug=slug)
+    messages.success(request, _("Edition %(n)s of the signed PDF is issued.") % {"n": job.edition})
+    return redirect("documents:job", slug=declaration.slug, job_id=job.pk)

@@ -13,6 +13,7 @@ from django.db import connection, connections
 from declarations import services
 from declarations.demo import seed_demo
 from declarations.models import Clause, ClauseText
+from declarations.services import drafting
 
 KEY = "recommendation-5"
 
@@ -47,7 +48,7 @@ def test_simultaneous_saves_exactly_one_wins(monkeypatch: pytest.MonkeyPatch) ->
     original = ClauseText.objects.get(clause__key=KEY, language="en").text
     text_a = original.replace("campaignsto", "campaigns to")
     text_b = original.replace("programs", "programmes")
-    stamp = services._stamp
+    stamp = drafting._stamp
     b_started = threading.Event()
 
     def slow_stamp(obj: Any, **kwargs: Any) -> None:
@@ -60,7 +61,7 @@ def test_simultaneous_saves_exactly_one_wins(monkeypatch: pytest.MonkeyPatch) ->
                 time.sleep(0.01)
         stamp(obj, **kwargs)
 
-    monkeypatch.setattr(services, "_stamp", slow_stamp)
+    monkeypatch.setattr(drafting, "_stamp", slow_stamp)
     results: dict[str, Any] = {}
     a = threading.Thread(target=_run, name="A", args=("A", text_a, results))
     b = threading.Thread(target=_run, name="B", args=("B", text_b, results))

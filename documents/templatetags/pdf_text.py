@@ -1,7 +1,7 @@
 """Template helpers for PDF templates: ``{% load pdf_text %}``.
 
 ``{{ value|keep_korean_words }}`` — escape + keep Hangul words unbreakable
-(see documents.rendering.keep_korean_words). ``{% qr_svg url %}`` — inline QR.
+(see documents.rendering.keep_korean_words). ``{% qr_svg url title %}`` — inline QR, *title* its text alternative.
 """
 
 from __future__ import annotations
@@ -22,5 +22,5 @@ def keep_korean_words(value: object) -> SafeString:
 
 
 @register.simple_tag(name="qr_svg")
-def qr_svg(url: str) -> SafeString:
-    return rendering.qr_code_svg(url)
+def qr_svg(url: str, title: str = "") -> SafeString:
+    return rendering.qr_code_svg(url, title=title)

@@ -1,4 +1,4 @@
-"""Specs for the PDF engine: PDF/A-3b rendering, Korean line breaking, sealing.
+"""Specs for the PDF engine: tagged PDF/A-3a rendering, Korean line breaking, sealing.
 
 No database. Signers are built from a throw-away dev certificate and passed
 explicitly; only the settings-loading tests use pytest-django's `settings`.
@@ -21,7 +21,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from documents.pdfa_check import pdfa3b_problems, xmp_properties
+from documents.pdfa_check import pdfa3a_problems, xmp_properties
 from documents.rendering import WORD_JOINER, Attachment, keep_korean_words, qr_code_svg, render_pdf
 from documents.sealing import (
     PreloadedKeySigner,
@@ -97,15 +97,15 @@ def trust(signer: PreloadedKeySigner) -> list[Any]:
 # ----------------------------------------------------------------- rendering ---
 
 
-def test_render_produces_pdfa3b_header_and_xmp(rendered: bytes) -> None:
-    """Rendered output is PDF 1.7 with XMP pdfaid part 3 / conformance B and no PDF/A structure problems."""
+def test_render_produces_pdfa3a_header_and_xmp(rendered: bytes) -> None:
+    """Rendered output is PDF 1.7 with XMP pdfaid part 3 / conformance A and no PDF/A structure problems."""
     assert rendered.startswith(b"%PDF-1.7\n")
     reader = PdfFileReader(io.BytesIO(rendered), strict=False)
     xmp = xmp_properties(reader.root["/Metadata"].data)
-    assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("3", "B")
+    assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("3", "A")
     assert xmp["dc:title"] == "Joint Declaration"
     assert str(reader.root["/Lang"]) == "en"
-    assert pdfa3b_problems(rendered) == []
+    assert pdfa3a_problems(rendered) == []
 
 
 def test_pdfa_check_detects_a_plain_pdf() -> None:
@@ -113,9 +113,10 @@ def test_pdfa_check_detects_a_plain_pdf() -> None:
     import weasyprint
 
     plain = weasyprint.HTML(string="<p>plain</p>").write_pdf()
-    problems = pdfa3b_problems(plain)
+    problems = pdfa3a_problems(plain)
     assert any("pdfaid" in p or "XMP" in p for p in problems)
     assert any("output intent" in p for p in problems)
+    assert any("untagged" in p for p in problems) and any("structure tree" in p for p in problems)
 
 
 def test_embedded_json_round_trips(rendered: bytes) -> None:
@@ -248,14 +249,14 @@ def test_seal_validates(sealed: bytes, trust: list[Any]) -> None:
     assert result.sha256 == hashlib.sha256(sealed).hexdigest()
 
 
-def test_sealing_keeps_pdfa3b(rendered: bytes, sealed: bytes) -> None:
+def test_sealing_keeps_pdfa3a(rendered: bytes, sealed: bytes) -> None:
     """Sealing is incremental and keeps header, catalog version, XMP identification, output intent and files."""
     assert sealed.startswith(rendered)  # original bytes untouched
     assert sealed.startswith(b"%PDF-1.7\n")
     reader = PdfFileReader(io.BytesIO(sealed), strict=False)
     assert "/Version" not in reader.root
     assert "/ESIC" in reader.root["/Extensions"]
-    assert pdfa3b_problems(sealed) == []
+    assert pdfa3a_problems(sealed) == []
     assert extract_embedded_files(sealed) == extract_embedded_files(rendered)
 
 

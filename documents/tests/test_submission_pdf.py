@@ -15,7 +15,7 @@ from django.test import override_settings
 
 from declarations.demo import seed_demo
 from declarations.interchange import content_hash, parse
-from documents.pdfa_check import pdfa3b_problems
+from documents.pdfa_check import pdfa3a_problems
 from documents.rendering import WORD_JOINER
 from documents.sealing import extract_embedded_files, load_trust_roots, verify_pdf_bytes
 from documents.services import document_issue
@@ -142,7 +142,7 @@ def test_seal_validates_and_pdfa_structure_holds(signed: Signed) -> None:
     """pyHanko validates the seal over the whole file, and the PDF/A-3b self-check finds nothing."""
     result = verify_pdf_bytes(signed.pdf, trust_roots=load_trust_roots())
     assert result.valid, result.problems
-    assert pdfa3b_problems(signed.pdf) == []
+    assert pdfa3a_problems(signed.pdf) == []
 
 
 def test_one_changed_byte_breaks_the_seal(signed: Signed) -> None:

@@ -146,12 +146,12 @@ def test_someone_elses_job_is_404(demo: Declaration, user_client: Any) -> None:
 
 
 def test_status_partial_polls_until_finished(demo: Declaration, user_client: Any) -> None:
-    """A queued job's status partial polls every second; a failed one stops polling and says so."""
+    """A queued job's status partial polls every two seconds; a failed one stops polling and says so."""
     job = _kyoto_job(demo)
     client = user_client("kyoto.reviewer")
     url = reverse("documents:job_status", args=[demo.slug, job.pk])
     queued = client.get(url)
-    assert 'hx-trigger="every 1s"' in queued.text and "Queued" in queued.text
+    assert 'hx-trigger="every 2s"' in queued.text and "Queued" in queued.text
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error="boom")
     failed = client.get(url).text
     assert "hx-trigger" not in failed and "could not be made" in failed
@@ -174,6 +174,6 @@ def test_a_job_rendering_for_a_short_while_keeps_polling(demo: Declaration, user
     """A job that started rendering a minute ago is still shown as in progress."""
     job = _kyoto_job(demo, status=ExportJob.Status.RENDERING, started_at=timezone.now() - timedelta(minutes=1))
     body = user_client("kyoto.reviewer").get(reverse("documents:job_status", args=[demo.slug, job.pk])).text
-    assert 'hx-trigger="every 1s"' in body
+    assert 'hx-trigger="every 2s"' in body
     job.refresh_from_db()
     assert job.status == ExportJob.Status.RENDERING

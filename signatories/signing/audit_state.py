@@ -49,7 +49,7 @@ def _signature_from(event: SigningEvent, status: str) -> _Expected:
             "signer": event.actor_id,
         }
         values["reason_public"] = data.get("reason_public")
-    elif event.kind == Kind.SIGNED:
+    elif event.kind in (Kind.SIGNED, Kind.ADHERED):
         values |= {"method": data.get("method"), "signer": event.actor_id}
     elif event.kind == Kind.REFUSAL_RECORDED:
         absent = status == Signature.Status.ABSENT
@@ -66,7 +66,7 @@ def _signature_from(event: SigningEvent, status: str) -> _Expected:
     for name in ("printed_name", "printed_title", "capacity"):
         if name in data:
             values[name] = data[name]
-    if "signed_at" in data and event.kind != Kind.RECORDED_OFFLINE:
+    if "signed_at" in data and event.kind not in (Kind.RECORDED_OFFLINE, Kind.ADHERENCE_RECORDED):
         values["signed_at"] = _utc(data["signed_at"])
     return _Expected(f"signature {data.get('signature')} ({event.party_key})", values)
 
@@ -76,6 +76,9 @@ def _replay(events: list[SigningEvent]) -> tuple[dict[str, Any], dict[int, _Expe
     signatures: dict[int, _Expected] = {}
     designations: dict[str, dict[str, Any]] = {}
     for event in events:
+        if event.kind in _ADHERENCE:
+            _replay_adherence(event, signing, signatures)
+            continue
         data = event.data
         if event.kind == Kind.OPENED:
             signing = {
@@ -106,6 +109,19 @@ def _replay(events: list[SigningEvent]) -> tuple[dict[str, Any], dict[int, _Expe
                 revoked = event.kind == Kind.REVOKED
                 expected.values["status"] = (Signature.Status.REVOKED if revoked else Signature.Status.SUPERSEDED).value
     return signing, signatures, designations
+
+
+_ADHERENCE = (Kind.ADHERENCE_INVITED, Kind.ADHERED, Kind.ADHERENCE_RECORDED)
+
+
+def _replay_adherence(event: SigningEvent, signing: dict[str, Any], signatures: dict[int, _Expected]) -> None:
+    """Adherence after close: an invitation (which may add a party to the signing) or an adherence."""
+    if event.kind == Kind.ADHERENCE_INVITED:
+        signing.setdefault("invited", []).append(event.party_key)
+        if event.data.get("added"):
+            signing["parties"] = [*(signing.get("parties") or []), event.party_key]
+        return
+    signatures[event.data.get("signature")] = _signature_from(event, Signature.Status.ADHERED.value)
 
 
 def _signature_values(row: Signature) -> dict[str, Any]:
@@ -152,7 +168,12 @@ def state_differences(declaration: Declaration) -> list[str]:
     }
     parties = SigningParty.objects.filter(signing=signing).select_related("party", "signatory")
     table_signing["parties"] = sorted(sp.party.key for sp in parties)
-    trail_signing = {**expected_signing, "parties": sorted(expected_signing.get("parties") or [])}
+    table_signing["invited"] = sorted(sp.party.key for sp in parties if sp.adherence_invited_at is not None)
+    trail_signing = {
+        **expected_signing,
+        "parties": sorted(expected_signing.get("parties") or []),
+        "invited": sorted(expected_signing.get("invited") or []),
+    }
     differences += _compare("the signing", table_signing, trail_signing)
     for sp in parties:
         table = {

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.auth_types import AuthenticatedHttpRequest
+from config.dates import IsoDateTimeField
 from config.text import LineField, TextField
 from declarations.models import Declaration, DeclarationParty, DeclarationVersion
 
@@ -38,7 +39,7 @@ class OpenSigningForm(forms.Form):
         queryset=Party.objects.none(), label=_("Parties that sign"), widget=forms.CheckboxSelectMultiple
     )
     ordered = forms.BooleanField(required=False, label=_("Parties sign in the order given"))
-    deadline = forms.DateTimeField(label=_("Deadline (UTC)"), widget=DateTimeInput())
+    deadline = IsoDateTimeField(label=_("Deadline (UTC)"), widget=DateTimeInput())
 
     def __init__(self, *args: Any, declaration: Declaration, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,7 +93,7 @@ class ReopenForm(forms.Form):
     version = forms.ModelChoiceField(
         queryset=DeclarationVersion.objects.none(), label=_("New version"), empty_label=_("— Choose —")
     )
-    deadline = forms.DateTimeField(label=_("New deadline (UTC)"), required=False, widget=DateTimeInput())
+    deadline = IsoDateTimeField(label=_("New deadline (UTC)"), required=False, widget=DateTimeInput())
 
     def __init__(self, *args: Any, signing: Signing, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -225,7 +226,7 @@ class RecordOfflineForm(forms.Form):
     printed_name = LineField(max_length=200, label=_("Printed name"))
     printed_title = LineField(max_length=200, label=_("Printed title"))
     capacity = LineField(max_length=300, required=False, label=_("Capacity (optional)"))
-    signed_at = forms.DateTimeField(label=_("Signed at (UTC)"), widget=DateTimeInput())
+    signed_at = IsoDateTimeField(label=_("Signed at (UTC)"), widget=DateTimeInput())
     scan = forms.FileField(
         required=False, label=_("Scan of the signed page (PDF, PNG or JPEG, at most 10 MB; required on paper)")
     )

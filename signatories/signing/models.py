@@ -64,6 +64,13 @@ class SigningParty(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     last_reminded_at = models.DateTimeField(null=True, blank=True)
+    # Adherence after close (issue 21): the secretariat invited the party to adhere to the final text.
+    adherence_invited_at = models.DateTimeField(_("invited to adhere at"), null=True, blank=True)
+    adherence_invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Not asked at the signing: added when invited to adhere, so never listed as "did not answer".
+    added_for_adherence = models.BooleanField(_("added to adhere after close"), default=False)
 
     class Meta:
         ordering = ["signing_id", "position", "id"]
@@ -88,7 +95,7 @@ def _scan_path(instance: Signature, filename: str) -> str:
 
 
 class Signature(models.Model):
-    """One party's answer to one version: signed or declined; later revoked or superseded, never deleted."""
+    """One party's answer to one version: signed, declined or adhered after close; never deleted."""
 
     class Status(models.TextChoices):
         SIGNED = "signed", _("Signed")
@@ -97,6 +104,8 @@ class Signature(models.Model):
         SUPERSEDED = "superseded", _("Superseded")
         # Recorded by the secretariat: the party attended nothing of the signing (issue 21).
         ABSENT = "absent", _("Did not take part")
+        # Given after signing closed, on the same text: never a live answer of the signing itself.
+        ADHERED = "adhered", _("Adhered")
 
     class Method(models.TextChoices):
         DRAWN = "drawn", _("Drawn on screen")
@@ -111,6 +120,7 @@ class Signature(models.Model):
     # One live answer per party: it signed, declined or (recorded by the secretariat) did not take part.
     LIVE = (Status.SIGNED, Status.DECLINED, Status.ABSENT)
     OFFLINE = (Method.PAPER, Method.IN_PERSON)
+    SIGNING_METHODS = (Method.DRAWN, Method.UPLOADED, Method.PAPER, Method.IN_PERSON)
 
     signing = models.ForeignKey(Signing, on_delete=models.PROTECT, related_name="signatures")
     party = models.ForeignKey("signatories.Party", on_delete=models.PROTECT, related_name="signatures")
@@ -155,10 +165,21 @@ class Signature(models.Model):
                 condition=models.Q(status__in=["signed", "declined", "absent"]),
                 name="signature_one_live_per_party",
             ),
+            # One adherence per party; it stands beside the party's answer at the signing (e.g. a decline).
+            models.UniqueConstraint(
+                fields=["signing", "party"],
+                condition=models.Q(status="adhered"),
+                name="signature_one_adherence_per_party",
+            ),
             models.UniqueConstraint(fields=["idempotency_key"], name="signature_unique_idempotency_key"),
             models.CheckConstraint(
-                condition=models.Q(status__in=["signed", "declined", "revoked", "superseded", "absent"]),
+                condition=models.Q(status__in=["signed", "declined", "revoked", "superseded", "absent", "adhered"]),
                 name="signature_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="adhered")
+                | models.Q(method__in=["drawn", "uploaded", "typed", "paper", "in_person"]),
+                name="signature_adherence_is_signed",
             ),
             models.CheckConstraint(
                 condition=models.Q(
@@ -188,6 +209,10 @@ class Signature(models.Model):
         return self.method in self.OFFLINE
 
     @property
+    def is_adherence(self) -> bool:
+        return self.status == self.Status.ADHERED
+
+    @property
     def short_hash(self) -> str:
         return self.content_hash[:12]
 
@@ -206,6 +231,10 @@ class SigningEvent(models.Model):
         REOPENED = "reopened", _("Signing reopened on a new version")
         CLOSED = "closed", _("Signing closed")
         REFUSAL_RECORDED = "refusal_recorded", _("Refusal or non-participation recorded")
+        ADHERENCE_INVITED = "adherence_invited", _("Party invited to adhere")
+        ADHERED = "adhered", _("Adhered")
+        ADHERENCE_RECORDED = "adherence_recorded", _("Adherence on paper or in person recorded")
+        EDITION = "edition", _("New edition of the record")
 
     declaration = models.ForeignKey("declarations.Declaration", on_delete=models.PROTECT, related_name="+")
     seq = models.PositiveIntegerField()

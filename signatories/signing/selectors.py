@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from django.db.models import OuterRef, Subquery
@@ -36,6 +36,7 @@ class PartyRow:
     signing_party: SigningParty
     current: Signature | None  # the live answer (signed or declined), if any
     history: list[Signature]  # revoked and superseded answers, oldest first
+    adherence: Signature | None = None  # given after signing closed (adherence.py)
 
     @property
     def party(self) -> Party:
@@ -78,7 +79,9 @@ def _rows(signing: Signing) -> list[PartyRow]:
     for sp in parties:
         answers = by_party.get(sp.party_id, [])
         current = next((s for s in answers if s.status in Signature.LIVE), None)
-        rows.append(PartyRow(sp, current, [s for s in answers if s is not current]))
+        adherence = next((s for s in answers if s.status == Signature.Status.ADHERED), None)
+        history = [s for s in answers if s is not current and s is not adherence]
+        rows.append(PartyRow(sp, current, history, adherence))
     return rows
 
 
@@ -122,6 +125,7 @@ class BoardAnswer:
     signed_at: datetime
     signed_at_iso: str  # <time datetime>, as the `date:"c"` filter gave it
     signed_at_text: str  # "Y-m-d H:i"
+    signed_on: str  # "Y-m-d" in UTC: the day an adherence is dated (stored as midnight UTC when offline)
     image_url: str  # "" without an image
     scan_url: str  # "" without a scan; shown only to the secretariat and the party's members
     decline_reason: str
@@ -139,7 +143,7 @@ class BoardRow:
     party_name: str  # in the language of the order ("by name in …") or the interface language
     position: int
     signatory_id: int | None
-    state: str  # signed, declined, absent, superseded, pending
+    state: str  # signed, declined, absent, superseded, pending; adhered (after close, with no answer before)
     printed: bool  # a name to print is known (else "Not designated yet")
     printed_name: str  # from the designation, else from the latest answer (e.g. on paper)
     printed_title: str
@@ -151,6 +155,12 @@ class BoardRow:
     designate_url: str
     record_url: str
     refusal_url: str
+    # Adherence after close (adherence.py): the invitation, the party added for it, the adherence itself.
+    invited_on: str = ""  # "Y-m-d" (UTC) when invited to adhere
+    added_for_adherence: bool = False
+    adherence: BoardAnswer | None = None
+    adhere_url: str = ""
+    record_adherence_url: str = ""
 
 
 @dataclass
@@ -173,6 +183,8 @@ class _Party(NamedTuple):
     key: str
     short_name: str
     names: dict[str, str]
+    invited_at: datetime | None
+    added_for_adherence: bool
 
 
 class _Url:
@@ -217,8 +229,9 @@ def signing_board(signing: Signing, *, order: str = "signing", language: str = "
     once, so the template does no lookups, filters, includes or `{% url %}` per row.
     """
     slug = signing.declaration.slug
-    sign_url, designate_url, record_url, refusal_url = (
-        _Url(f"signatories:{name}", slug) for name in ("sign", "designate", "record_offline", "record_refusal")
+    sign_url, designate_url, record_url, refusal_url, adhere_url, record_adherence_url = (
+        _Url(f"signatories:{name}", slug)
+        for name in ("sign", "designate", "record_offline", "record_refusal", "adhere", "record_adherence")
     )
     image_url, scan_url = (_Url(f"signatories:{name}", slug) for name in ("signature_image", "signature_scan"))
     ui_language = get_language()
@@ -249,6 +262,8 @@ def signing_board(signing: Signing, *, order: str = "signing", language: str = "
             "party__key",
             "party__short_name",
             "party__name",
+            "adherence_invited_at",
+            "added_for_adherence",
         )
     ]
     names = {sp.party_id: pick_language(sp.names or {}, ui_language) or sp.short_name for sp in parties}
@@ -310,6 +325,7 @@ def signing_board(signing: Signing, *, order: str = "signing", language: str = "
                 signed_at=signed_at,
                 signed_at_iso=local.isoformat(),
                 signed_at_text=f"{local:%Y-%m-%d %H:%M}",
+                signed_on=f"{signed_at.astimezone(UTC):%Y-%m-%d}",
                 image_url=image_url(pk) if image else "",
                 scan_url=scan_url(pk) if scan else "",
                 decline_reason=reason,
@@ -323,15 +339,18 @@ def signing_board(signing: Signing, *, order: str = "signing", language: str = "
     for sp in parties:
         all_answers = by_party.get(sp.party_id, [])
         current = next((a for a in all_answers if a.status in Signature.LIVE), None)
-        history = [a for a in all_answers if a is not current]
+        adherence = next((a for a in all_answers if a.status == Signature.Status.ADHERED), None)
+        history = [a for a in all_answers if a is not current and a is not adherence]
         superseded = sum(
             1 for a in history if a.status == Signature.Status.SUPERSEDED and a.method != Signature.Method.DECLINED
         )
         state = current.status if current is not None else ("superseded" if superseded else "pending")
+        if adherence is not None and current is None:
+            state = Signature.Status.ADHERED
         # The printed name: the designation's, else the latest answer's (e.g. a signature on paper).
         printed: _Party | BoardAnswer | None = sp
         if not sp.printed_name:
-            answered = [*history, *([current] if current else [])]
+            answered = [*history, *([current] if current else []), *([adherence] if adherence else [])]
             printed = max(answered, key=lambda a: a.signed_at) if answered else None
         by_name = order == "name"
         party_name = (pick_language(sp.names or {}, language) or sp.short_name) if by_name else names[sp.party_id]
@@ -356,6 +375,11 @@ def signing_board(signing: Signing, *, order: str = "signing", language: str = "
                 designate_url=designate_url(sp.key),
                 record_url=record_url(sp.key),
                 refusal_url=refusal_url(sp.key),
+                invited_on=f"{sp.invited_at.astimezone(UTC):%Y-%m-%d}" if sp.invited_at else "",
+                added_for_adherence=sp.added_for_adherence,
+                adherence=adherence,
+                adhere_url=adhere_url(sp.key),
+                record_adherence_url=record_adherence_url(sp.key),
             )
         )
     if order == "alpha":
@@ -365,18 +389,24 @@ def signing_board(signing: Signing, *, order: str = "signing", language: str = "
         rows.sort(key=lambda r: r.party_name.casefold())
     groups: dict[tuple[int, str], tuple[VersionTag, list[BoardAnswer]]] = {}
     for row in rows:
-        for answer in [*row.history, *([row.current] if row.current else [])]:
+        for answer in [
+            *row.history,
+            *([row.current] if row.current else []),
+            *([row.adherence] if row.adherence else []),
+        ]:
             if answer.status == Signature.Status.DECLINED or answer.method == Signature.Method.DECLINED:
                 continue
             key = (answer.version.number, answer.content_hash)
             groups.setdefault(key, (answer.version, []))[1].append(answer)
     counts = {
         "total": len(rows),
-        "pending": sum(1 for r in rows if r.current is None),
+        "pending": sum(1 for r in rows if r.current is None and r.adherence is None and not r.added_for_adherence),
         "signed": sum(1 for r in rows if r.current and r.current.status == Signature.Status.SIGNED),
         "declined": sum(1 for r in rows if r.current and r.current.status == Signature.Status.DECLINED),
         "absent": sum(1 for r in rows if r.current and r.current.status == Signature.Status.ABSENT),
         "superseded": sum(r.superseded for r in rows),
+        "adhered": sum(1 for r in rows if r.adherence is not None),
+        "invited": sum(1 for r in rows if r.invited_on and r.adherence is None),
     }
     return Board(
         signing=signing,
@@ -390,7 +420,8 @@ def signing_board(signing: Signing, *, order: str = "signing", language: str = "
 def pending_party_names(signing: Signing) -> list[str]:
     """The parties, in signing order, that have neither signed nor declined (named in the close confirm)."""
     answered = Signature.objects.filter(signing=signing, status__in=Signature.LIVE).values("party")
-    pending = SigningParty.objects.filter(signing=signing).exclude(party__in=answered).order_by("position", "id")
+    pending = SigningParty.objects.filter(signing=signing, added_for_adherence=False).exclude(party__in=answered)
+    pending = pending.order_by("position", "id")
     return list(pending.values_list("party__short_name", flat=True))
 
 
@@ -414,6 +445,8 @@ class RecordRow:
     image: FieldFile | None
     decline_reason: str  # only when the party made it public
     superseded: list[Signature]
+    added_for_adherence: bool = False  # not asked at the signing: only ever listed as an adherent
+    adherence: Signature | None = None
 
 
 @dataclass
@@ -447,6 +480,8 @@ def signing_record(declaration: Declaration) -> SigningRecord | None:
                 image=sig.image if sig and sig.image else None,
                 decline_reason=sig.decline_reason if sig and sig.reason_public else "",
                 superseded=row.superseded,
+                added_for_adherence=sp.added_for_adherence,
+                adherence=row.adherence,
             )
         )
     return SigningRecord(

@@ -58,11 +58,21 @@ def default_undertaking(version: DeclarationVersion) -> dict[str, str]:
     return {lang: text.strip() for lang, text in clause.text.items() if text.strip()} if clause else {}
 
 
-def _lock(signing: Signing) -> Signing:
+def _lock(signing: Signing, *, adhering: SigningParty | None = None) -> Signing:
     locked = Signing.objects.select_for_update(of=("self",)).select_related("declaration", "version").get(pk=signing.pk)
-    if locked.status != Signing.Status.OPEN:
+    # After close, only a party invited to adhere (and not adhered yet) may still name its signatory.
+    if locked.status != Signing.Status.OPEN and not (adhering is not None and may_adhere(adhering)):
         raise SigningError(_("Signing is closed."))
     return locked
+
+
+def may_adhere(signing_party: SigningParty) -> bool:
+    """The party was invited to adhere after close and has not adhered yet (adherence.py)."""
+    adhered = Signature.objects.filter(
+        signing_id=signing_party.signing_id, party_id=signing_party.party_id, status=Signature.Status.ADHERED
+    )
+    invited = SigningParty.objects.filter(pk=signing_party.pk, adherence_invited_at__isnull=False)
+    return invited.exists() and not adhered.exists()
 
 
 def _live(signing: Signing, party: Party) -> Signature | None:
@@ -272,7 +282,7 @@ def signatory_designate(
             _("%(user)s is not a signatory of %(party)s.") % {"user": user.get_username(), "party": party.short_name}
         )
     with transaction.atomic():
-        signing = _lock(signing_party.signing)
+        signing = _lock(signing_party.signing, adhering=signing_party)
         locked = (
             SigningParty.objects.select_for_update(of=("self",))
             .select_related("signatory", "designated_by")
@@ -316,7 +326,10 @@ def signatory_designate(
                 "declaration": signing.declaration,
                 "party": party,
                 "deadline": signing.deadline,
-                "url": _signing_url(signing.declaration, party),
+                "adherence": not signing.is_open,
+                "url": reverse("signatories:adhere", args=[signing.declaration.slug, party.key])
+                if not signing.is_open
+                else _signing_url(signing.declaration, party),
             },
         )
     signing_party.refresh_from_db()

@@ -25,6 +25,7 @@ from declarations.snapshot import Snapshot
 from ..models import Membership
 from . import selectors, services
 from .audit import audit_verify
+from .editions import board_summary
 from .forms import (
     DeclineForm,
     DesignateForm,
@@ -128,6 +129,8 @@ def signing_board(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "reopen_form": ReopenForm(signing=signing)
             if secretariat and page["newer_version"] and signing.is_open
             else None,
+            # After close: adherence (issue 21). Invite, and issue the next edition of the record.
+            **(board_summary(declaration) if secretariat and not signing.is_open else {}),
         },
     )
 

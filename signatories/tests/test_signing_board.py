@@ -31,7 +31,16 @@ def test_counts_and_states(demo: Declaration) -> None:
     sign(signing, "gyeonggi")
     decline(signing, "occitanie")
     board = signing_board(signing)
-    assert board.counts == {"total": 4, "pending": 2, "signed": 1, "declined": 1, "absent": 0, "superseded": 0}
+    assert board.counts == {
+        "total": 4,
+        "pending": 2,
+        "signed": 1,
+        "declined": 1,
+        "absent": 0,
+        "superseded": 0,
+        "adhered": 0,
+        "invited": 0,
+    }
     assert [r.state for r in board.rows] == ["signed", "pending", "pending", "declined"]
 
 

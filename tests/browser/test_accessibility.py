@@ -34,6 +34,7 @@ PAGES: dict[str, Callable[[World], str]] = {
     "clause-history": lambda w: f"/d/{w.declaration.slug}/clauses/{COMMENT_KEY}/history/",
     "comment": lambda w: f"/d/{w.declaration.slug}/rounds/{w.round.number}/comments/{w.pending.pk}/",
     "comment-decided": lambda w: f"/d/{w.declaration.slug}/rounds/{w.round.number}/comments/{w.decided.pk}/",
+    "clause-comments": lambda w: f"/d/{w.declaration.slug}/rounds/{w.round.number}/clauses/{COMMENT_KEY}/",
     "comment-new": lambda w: f"/d/{w.declaration.slug}/rounds/{w.round.number}/comments/new/",
     "round": lambda w: f"/d/{w.declaration.slug}/rounds/{w.round.number}/",
     "rounds": lambda w: f"/d/{w.declaration.slug}/rounds/",
@@ -56,9 +57,17 @@ PAGES: dict[str, Callable[[World], str]] = {
 EVERYONE = ["home", "declaration", "declaration-both-languages", "rounds", "round", "versions", "compare"]
 EVERYONE += ["compare-side", "signing-board", "search", "account", "export", "verify"]
 ROLES: dict[str, list[str]] = {
-    "secretariat": [*EVERYONE, "clause-history", "comment", "comment-decided", "reflection", "record-offline"],
-    "gyeonggi.reviewer": [*EVERYONE, "clause-history", "comment", "comment-decided", "comment-new"],
-    "gyeonggi.focal": [*EVERYONE, "comment", "sign", "designate"],
+    "secretariat": [
+        *EVERYONE,
+        "clause-history",
+        "clause-comments",
+        "comment",
+        "comment-decided",
+        "reflection",
+        "record-offline",
+    ],
+    "gyeonggi.reviewer": [*EVERYONE, "clause-history", "clause-comments", "comment", "comment-decided", "comment-new"],
+    "gyeonggi.focal": [*EVERYONE, "clause-comments", "comment", "sign", "designate"],
     "gyeonggi.signatory": [*EVERYONE, "sign"],
     "anonymous": ["login", "password-reset", "verify"],
 }

@@ -31,7 +31,7 @@ def test_export_download_and_verify(login: Callable[[str], Page], demo_live: Any
     page.locator("#version-pdf").get_by_role("button", name="Prepare PDF").click()
 
     status = page.locator("#job-status")
-    expect(status).to_contain_text("Ready", timeout=30_000)
+    expect(status).to_have_attribute("data-status", "ready", timeout=30_000)
     with page.expect_download() as download_info:
         page.locator("#download-pdf").click()
     pdf = tmp_path / "manifesto.pdf"

@@ -9,6 +9,7 @@ from django.db.models.signals import post_save
 
 from consultations import services as consultations
 from consultations.models import Comment
+from consultations.services import dispositions
 from declarations.models import ClauseText, Declaration, DeclarationVersion
 from declarations.selectors import declaration_snapshot
 from declarations.services import version_publish
@@ -81,7 +82,7 @@ def test_crash_while_applying_a_proposal_changes_nothing(
         def failing_notify(*args: Any, **kwargs: Any) -> None:
             raise Crash("mail queue down")
 
-        monkeypatch.setattr(consultations, "notify", failing_notify)
+        monkeypatch.setattr(dispositions, "notify", failing_notify)
     with pytest.raises(Crash):
         consultations.comment_dispose(
             comment=comment,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from consultations.services import REMINDER_WINDOW, round_send_reminders
+from consultations.services.rounds import REMINDER_WINDOW, round_send_reminders
 
 
 class Command(BaseCommand):

@@ -7,7 +7,8 @@ from django.db import transaction
 
 from declarations.creation import CreationError, declaration_assign_secretariat, pick_secretariat
 from declarations.interchange import InterchangeError, parse
-from declarations.services import DeclarationError, declaration_import
+from declarations.services.common import DeclarationError
+from declarations.services.lifecycle import declaration_import
 
 
 def _limit(limit: int) -> str:

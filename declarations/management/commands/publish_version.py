@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from declarations.models import Declaration
 from declarations.selectors import drifted_texts
-from declarations.services import DeclarationError, version_publish
+from declarations.services.common import DeclarationError
+from declarations.services.lifecycle import version_publish
 
 
 class Command(BaseCommand):

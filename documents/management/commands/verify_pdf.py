@@ -40,7 +40,25 @@ class Command(BaseCommand):
             for signatory in summary.get("signatories", []):
                 party = " / ".join(signatory["party"].values())
                 self.stdout.write(f"  signed: {party} — {signatory['printed_name']} ({signatory['signed_at']})")
+            for adherent in summary.get("adherents", []):
+                party = " / ".join(adherent["party"].values())
+                self.stdout.write(f"  adhered: {party} — {adherent['printed_name']} ({adherent['adhered_on']})")
+            if result.document and result.document.kind == "submission":
+                self._edition(result)
             return
+        self._not_authentic(result)
+
+    def _edition(self, result: selectors.Verification) -> None:
+        self.stdout.write(f"Edition {result.edition} of the signed record.")
+        if result.newer_edition:
+            self.stdout.write(
+                self.style.WARNING("NEWER EDITION")
+                + f": edition {result.latest_edition} exists; this file does not list the later adherences."
+            )
+        else:
+            self.stdout.write("This is the latest edition.")
+
+    def _not_authentic(self, result: selectors.Verification) -> None:
         verdict = self.style.ERROR("NOT AUTHENTIC")
         self.stdout.write(f"{verdict}: not an Accord document, or altered since it was issued")
         for problem in result.problems:
