@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.auth_types import AuthenticatedHttpRequest
 from declarations.models import ClauseText
+from declarations.numbering import version_paragraphs
 from signatories.notifications import undelivered_count
 
 from . import anchors, selectors, services
@@ -64,6 +65,7 @@ def _comment_page(
             "round": access.round,
             "access": access,
             "comment": comment,
+            "paragraphs": lambda: version_paragraphs(access.round.version) if access.round else {},
             "redline": selectors.redline(comment),
             "passage": passage,
             "passage_html": anchors.passage_in_clause(passage) if passage else "",

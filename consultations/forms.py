@@ -80,7 +80,8 @@ def target_choices(declaration: Declaration, language: str) -> list[tuple[str, s
         choices.append((f"s:{sv.section.pk}", str(_("Section: %(heading)s")) % {"heading": heading}))
         for cv in sv.clauses:
             first = " ".join(cv.text(language).split())[:60]
-            choices.append((f"c:{cv.clause.pk}", f"¶ {cv.number} ({cv.clause.key}) — {first}…"))
+            # Paragraph numbers, as officials cite them; the clause key means nothing to them.
+            choices.append((f"c:{cv.clause.pk}", f"¶ {cv.number} — {first}…"))
     return choices
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from config.auth_types import AuthenticatedHttpRequest
-from declarations.models import Clause
+from declarations.numbering import draft_paragraphs
 from declarations.permissions import get_declaration_for
 from signatories.models import Party
 
@@ -30,10 +30,13 @@ class SearchForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), required=False, choices=ANY + list(Comment.Kind.choices))
     clause = forms.ChoiceField(label=_("Clause"), required=False)
 
-    def __init__(self, *args: object, parties: list[Party], clause_keys: list[str], **kwargs: object) -> None:
+    def __init__(self, *args: object, parties: list[Party], paragraphs: dict[str, int], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["party"].choices = ANY + [(p.key, p.display_name()) for p in parties]  # type: ignore[attr-defined]
-        self.fields["clause"].choices = ANY + [(k, k) for k in clause_keys]  # type: ignore[attr-defined]
+        # Officials look for "paragraph 5", not the clause's key (issue 23, part 4).
+        in_order = sorted(paragraphs.items(), key=lambda item: item[1])
+        numbered = [(key, _("Paragraph %(number)s") % {"number": number}) for key, number in in_order]
+        self.fields["clause"].choices = ANY + numbered  # type: ignore[attr-defined]
 
 
 @require_GET
@@ -42,13 +45,9 @@ def declaration_search(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
     declaration = get_declaration_for(request.user, slug)
     access = access_for(request.user, declaration)
     parties = list(Party.objects.filter(participations__declaration=declaration).order_by("short_name"))
-    clause_keys = list(
-        Clause.objects.filter(declaration=declaration, deleted_at__isnull=True)
-        .order_by("section__position", "position")
-        .values_list("key", flat=True)
-    )
-    form = SearchForm(request.GET or None, parties=parties, clause_keys=clause_keys)
-    context: dict[str, object] = {"declaration": declaration, "form": form, "access": access}
+    paragraphs = draft_paragraphs(declaration)
+    form = SearchForm(request.GET or None, parties=parties, paragraphs=paragraphs)
+    context: dict[str, object] = {"declaration": declaration, "form": form, "access": access, "paragraphs": paragraphs}
     if form.is_valid():
         data = form.cleaned_data
         filters = Filters(party=data["party"], status=data["status"], kind=data["kind"], clause=data["clause"])

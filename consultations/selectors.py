@@ -13,6 +13,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 
 from declarations.models import Declaration, DeclarationVersion, Section
+from declarations.numbering import paragraph_label, version_paragraphs
 from declarations.redline import diff_html, diff_text
 from declarations.snapshot import Snapshot
 from signatories.models import Party
@@ -456,7 +457,10 @@ def party_comment_outcomes(*, declaration: Declaration, party: Party) -> list[Co
             comment=c,
             round_number=c.round.number,
             number=c.number,
-            clause_ref=clause_reference(c),
+            # Officials cite paragraph numbers (of the version the comment was on), not clause keys.
+            clause_ref=paragraph_label(version_paragraphs(c.round.version), c.clause.key)
+            if c.clause_id and c.clause is not None
+            else clause_reference(c),
             kind=c.kind,
             kind_label=str(c.get_kind_display()),
             excerpt=excerpt(c),

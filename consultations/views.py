@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.auth_types import AuthenticatedHttpRequest
 from declarations import caching
 from declarations.models import ClauseText, DeclarationVersion
+from declarations.numbering import version_paragraphs
 from declarations.permissions import get_declaration_for
 from declarations.services.common import DeclarationError
 
@@ -148,6 +149,8 @@ def round_detail(request: AuthenticatedHttpRequest, slug: str, number: int) -> H
         "round", access.declaration, request.user, stamp=selectors.round_stamp(round_), shown=shown
     )
     tracker = functools.cache(lambda: selectors.round_tracker(round_))
+    # Cards name a clause by its paragraph number in the round's version (read only when a card is rendered).
+    paragraphs = functools.cache(lambda: version_paragraphs(round_.version))
 
     filter_query = urlencode({"party": party_filter}) if party_filter else ""
     return render(
@@ -165,6 +168,7 @@ def round_detail(request: AuthenticatedHttpRequest, slug: str, number: int) -> H
             "draft_count": len(drafts),
             "invitation": invitation,
             "tracker": tracker,
+            "paragraphs": paragraphs,
             "page": page,
             "party_filter": party_filter,
             "filter_query": filter_query,

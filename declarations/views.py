@@ -21,6 +21,7 @@ from config.auth_types import AuthenticatedHttpRequest
 
 from . import caching, forms, redline, selectors, services
 from .models import Clause, ClauseText, Declaration, Section
+from .numbering import draft_paragraphs, paragraph_label
 from .permissions import EDIT, get_declaration_for, is_secretariat
 from .services.common import DeclarationError
 
@@ -161,6 +162,7 @@ def clause_edit(request: AuthenticatedHttpRequest, slug: str, key: str, language
         "language": language,
         "current": current,
         "others": others,
+        "paragraphs": draft_paragraphs(declaration),
     }
     status = 200
     if request.method == "POST":
@@ -222,7 +224,8 @@ def clause_block(request: AuthenticatedHttpRequest, slug: str, key: str) -> Http
     reading = _reading(request, declaration)
     if not _is_htmx(request):
         return redirect(_detail_url(reading, f"clause-{key}"))
-    return _render_clause(request, reading, key)
+    # Back from the editor, the keyboard is where it was: on that language's Edit button.
+    return _render_clause(request, reading, key, focus_language=request.GET.get("focus", ""))
 
 
 @require_POST
@@ -270,12 +273,13 @@ def clause_delete(request: AuthenticatedHttpRequest, slug: str, key: str) -> Htt
     reading = _reading(request, declaration)
     form = forms.ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    was = paragraph_label(draft_paragraphs(declaration), key)
     try:
         services.clause_delete(clause=clause, by=request.user, reason=reason)
     except DeclarationError as error:
         messages.error(request, str(error))
         return redirect(_detail_url(reading))
-    message = gettext("Clause “%(key)s” was deleted. It stays in history and can be restored.") % {"key": key}
+    message = gettext("%(paragraph)s was deleted. It stays in history and can be restored.") % {"paragraph": was}
     if _is_htmx(request):
         return _render_document(request, reading, notice=message, undo_key=key)
     messages.success(request, message)
@@ -294,7 +298,8 @@ def clause_restore(request: AuthenticatedHttpRequest, slug: str, key: str) -> Ht
     except DeclarationError as error:
         messages.error(request, str(error))
         return redirect("declarations:deleted", slug=slug)
-    return _after_change(request, reading, gettext("Clause “%(key)s” was restored.") % {"key": key}, clause_key=key)
+    now = paragraph_label(draft_paragraphs(declaration), key)
+    return _after_change(request, reading, gettext("%(paragraph)s was restored.") % {"paragraph": now}, clause_key=key)
 
 
 @require_POST
@@ -332,12 +337,15 @@ def clause_move(request: AuthenticatedHttpRequest, slug: str, key: str) -> HttpR
             target, index = sections[si + 1], 0
     else:
         return HttpResponseBadRequest("direction or section required")
+    was = paragraph_label(draft_paragraphs(declaration), key)
     try:
         services.clause_move(clause=clause, section=target.section, index=index, by=request.user)
     except DeclarationError as error:
         messages.error(request, str(error))
         return redirect(_detail_url(reading))
-    return _after_change(request, reading, gettext("Clause “%(key)s” was moved.") % {"key": key}, clause_key=key)
+    now = draft_paragraphs(declaration).get(key)
+    message = gettext("%(paragraph)s was moved; it is now paragraph %(number)s.") % {"paragraph": was, "number": now}
+    return _after_change(request, reading, message, clause_key=key)
 
 
 @require_http_methods(["GET", "POST"])
@@ -363,7 +371,7 @@ def clause_add(request: AuthenticatedHttpRequest, slug: str, section_key: str) -
             form.add_error(None, str(error))
         else:
             return _after_change(request, reading, gettext("The clause was added."), clause_key=clause.key)
-    context = {**reading, "form": form, "section": section, "after": after}
+    context = {**reading, "form": form, "section": section, "after": after, "paragraphs": draft_paragraphs(declaration)}
     if _is_htmx(request):
         response = render(request, "declarations/_clause_add.html", context)
         if request.method == "POST":
@@ -411,6 +419,7 @@ def clause_history(request: AuthenticatedHttpRequest, slug: str, key: str) -> Ht
         {
             **_reading(request, declaration),
             "clause": clause,
+            "paragraphs": draft_paragraphs(declaration),
             "history_languages": languages,
             "rows": rows,
             "events": selectors.clause_events(clause),

@@ -339,7 +339,7 @@ _EVENT_KEYS: Final = {
         "edition",
     )
 }
-_METHODS: Final = {"drawn", "uploaded", "paper", "in_person"}
+_METHODS: Final = {"drawn", "uploaded", "typed", "paper", "in_person"}
 
 
 def document_html(data: DocumentData, images: Mapping[str, str]) -> str:

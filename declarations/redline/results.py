@@ -54,6 +54,18 @@ class ClauseDiff:
     changed_languages: list[str]
 
     @property
+    def number(self) -> int:
+        """Paragraph number in the new document (the old one for a removed clause): an index is the clause's
+        place in ``Snapshot.clauses()``, whose numbering is ``snapshot.paragraphs``."""
+        index = self.new_index if self.new_index is not None else self.old_index
+        return (index or 0) + 1
+
+    @property
+    def old_number(self) -> int | None:
+        """Paragraph number in the old document (None for an added clause)."""
+        return None if self.old_index is None else self.old_index + 1
+
+    @property
     def changed_in_language(self) -> bool:
         """Whether the requested language's text differs."""
         return any(op.kind != "equal" for op in self.ops)

@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language_info
 
 from config.text import hidden_format_characters, show_controls
+from declarations.numbering import paragraph_label
 from signatories.models import pick_language
 
 register = template.Library()
@@ -52,6 +53,12 @@ def lang_dir(code: str) -> str:
 @register.filter
 def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
     return (mapping or {}).get(key)
+
+
+@register.simple_tag
+def paragraph(numbers: dict[str, int] | None, key: str) -> str:
+    """ "Paragraph 5" for a clause key, from a key → number map (declarations.numbering)."""
+    return paragraph_label(numbers or {}, key)
 
 
 @register.simple_tag

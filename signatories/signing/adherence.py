@@ -190,8 +190,8 @@ def adherence_sign(
     by: User,
 ) -> Signature:
     """Adhere online, as the invited party's designated signatory, to the text whose hash they saw."""
-    if method not in (Signature.Method.DRAWN, Signature.Method.UPLOADED):
-        raise SigningError(_("Draw your signature or upload an image of it."))
+    if method not in (Signature.Method.DRAWN, Signature.Method.UPLOADED, Signature.Method.TYPED):
+        raise SigningError(_("Draw your signature, type your name or upload an image of your signature."))
     with transaction.atomic():
         signing = _lock_closed(signing_party.signing)
         party = signing_party.party

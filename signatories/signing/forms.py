@@ -22,6 +22,7 @@ from ..models import Membership, Party, SigningParty
 from .images import ImageError, Scan, clean_scan, signature_from_data_url, signature_from_upload
 from .models import Signature, Signing
 from .services import default_undertaking, designation_stamp
+from .typed import signature_from_typed_name
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -195,12 +196,18 @@ class _AnswerForm(forms.Form):
 
 
 class SignForm(_AnswerForm):
-    METHODS = [(Signature.Method.DRAWN, _("Draw my signature")), (Signature.Method.UPLOADED, _("Upload an image"))]
+    METHODS = [
+        (Signature.Method.DRAWN, _("Draw my signature")),
+        (Signature.Method.TYPED, _("Sign with my typed name")),
+        (Signature.Method.UPLOADED, _("Upload an image")),
+    ]
 
     password = forms.CharField(label=_("Your password"), strip=False, widget=forms.PasswordInput)
     typed_name = LineField(max_length=200, label=_("Type your name as it will be printed"))
-    method = forms.ChoiceField(choices=METHODS, widget=forms.RadioSelect, initial=Signature.Method.DRAWN)
-    drawing = forms.CharField(required=False, widget=forms.HiddenInput)
+    method = forms.ChoiceField(
+        choices=METHODS, widget=forms.RadioSelect, initial=Signature.Method.DRAWN, label=_("How you sign")
+    )
+    drawing = forms.CharField(required=False, widget=forms.HiddenInput, label=_("Drawn signature"))
     image = forms.FileField(required=False, label=_("Signature image (PNG or JPEG, at most 1 MB)"))
     confirm = forms.BooleanField(label=_("I confirm the undertaking above on behalf of my party."))
 
@@ -232,8 +239,12 @@ class SignForm(_AnswerForm):
                     self.add_error("image", forms.ValidationError(_("Choose an image file."), code="empty"))
                 else:
                     self.signature_image = signature_from_upload(data["image"])
+            elif method == Signature.Method.TYPED and data.get("typed_name"):
+                # The name typed below (checked against the printed name by the service) is the signature.
+                self.signature_image = signature_from_typed_name(data["typed_name"])
         except ImageError as exc:
-            self.add_error("image" if method == Signature.Method.UPLOADED else "drawing", str(exc))
+            field = {"uploaded": "image", "typed": "typed_name"}.get(str(method), "drawing")
+            self.add_error(field, str(exc))
         return data
 
 

@@ -137,6 +137,8 @@ class Signature(models.Model):
     class Method(models.TextChoices):
         DRAWN = "drawn", _("Drawn on screen")
         UPLOADED = "uploaded", _("Uploaded image")
+        # The signatory's typed name drawn by the server (signing/typed.py): signing without a pointer.
+        TYPED = "typed", _("Typed name")
         PAPER = "paper", _("Signed on paper")
         IN_PERSON = "in_person", _("Signed in person")
         DECLINED = "declined", _("Declined")
@@ -203,11 +205,13 @@ class Signature(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="adhered")
-                | models.Q(method__in=["drawn", "uploaded", "paper", "in_person"]),
+                | models.Q(method__in=["drawn", "uploaded", "typed", "paper", "in_person"]),
                 name="signature_adherence_is_signed",
             ),
             models.CheckConstraint(
-                condition=models.Q(method__in=["drawn", "uploaded", "paper", "in_person", "declined", "absent"]),
+                condition=models.Q(
+                    method__in=["drawn", "uploaded", "typed", "paper", "in_person", "declined", "absent"]
+                ),
                 name="signature_method_valid",
             ),
             # "Did not take part" is its own method and status: never counted as signed or declined.

@@ -368,8 +368,8 @@ def signature_sign(
     by: User,
 ) -> Signature:
     """Sign the version whose hash the signer saw, as the party's designated signatory (once)."""
-    if method not in (Signature.Method.DRAWN, Signature.Method.UPLOADED):
-        raise SigningError(_("Draw your signature or upload an image of it."))
+    if method not in (Signature.Method.DRAWN, Signature.Method.UPLOADED, Signature.Method.TYPED):
+        raise SigningError(_("Draw your signature, type your name or upload an image of your signature."))
     with transaction.atomic():
         signing = _lock(signing_party.signing)
         party = signing_party.party

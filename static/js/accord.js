@@ -1,6 +1,10 @@
 // Small progressive enhancements; the pages work without JavaScript.
 // No inline handlers anywhere: the Content-Security-Policy forbids them.
 document.addEventListener("DOMContentLoaded", () => {
+  // A form that came back with errors: the keyboard and the screen go to its summary at the top
+  // (templates/_error_summary.html), which is also announced (role=alert).
+  const summary = document.querySelector(".error-summary[autofocus]");
+  if (summary && document.activeElement !== summary) summary.focus();
   // Selects marked data-autosubmit submit their form when changed (e.g. language pickers).
   document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
     select.addEventListener("change", () => select.form && select.form.requestSubmit());

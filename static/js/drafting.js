@@ -14,12 +14,8 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("input[type=checkbox][data-autosubmit]").forEach((box) => {
     box.addEventListener("change", () => box.form && box.form.requestSubmit());
   });
-  // After htmx swaps in an edit or add form, put the cursor in its first text field.
-  document.body.addEventListener("htmx:afterSwap", (event) => {
-    const field = event.detail.target.querySelector?.(".clause-textarea, .clause-add textarea")
-      || document.querySelector(".clause-add textarea:only-of-type");
-    if (field && document.activeElement?.tagName !== "TEXTAREA") field.focus();
-  });
+  // Focus after a swap is the templates' `autofocus` (htmx focuses it in new content): the editor's
+  // text box, its error, or the Edit button the editor was opened from.
   // Ctrl/Cmd+Enter saves the clause being edited; Escape cancels.
   document.body.addEventListener("keydown", (event) => {
     const form = event.target.closest?.(".clause-form");
