@@ -45,6 +45,7 @@ class Waiting:
     rounds_to_submit: list[CommentRound] = field(default_factory=list)  # .party_drafts, .party_key
     to_designate: list[SigningParty] = field(default_factory=list)
     to_sign: list[SigningParty] = field(default_factory=list)
+    to_adhere: list[SigningParty] = field(default_factory=list)  # invited after close (issue 21)
     awaiting_decision: list[CommentRound] = field(default_factory=list)  # .undecided
     unanswered: list[CommentRound] = field(default_factory=list)  # .progress
     signing_progress: list[Signing] = field(default_factory=list)  # .progress
@@ -58,6 +59,7 @@ class Waiting:
                 self.rounds_to_submit,
                 self.to_designate,
                 self.to_sign,
+                self.to_adhere,
                 self.awaiting_decision,
                 self.unanswered,
                 self.signing_progress,
@@ -78,6 +80,9 @@ def _open_rounds(now: datetime.datetime) -> QuerySet[CommentRound]:
 
 def waiting_for(user: AnyUser, now: datetime.datetime | None = None) -> Waiting:
     """What waits for `user`: as reviewer, focal point, signatory and secretariat, within what they can see."""
+    adhered = Signature.objects.filter(
+        signing=OuterRef("signing"), party=OuterRef("party"), status=Signature.Status.ADHERED
+    )
     waiting = Waiting()
     if not user.is_authenticated or not user.is_active:
         return waiting
@@ -120,17 +125,31 @@ def waiting_for(user: AnyUser, now: datetime.datetime | None = None) -> Waiting:
         # One line per round: the focal point's "submit" line already counts the party's drafts.
         owing = {r.pk for r in waiting.rounds_to_submit}
         waiting.rounds_to_review = [r for r in waiting.rounds_to_review if r.pk not in owing]
+        # Open signings, and closed ones whose party was invited to adhere and has not yet.
         waiting.to_designate = list(
             SigningParty.objects.filter(
+                Q(signing__status=Signing.Status.OPEN)
+                | Q(signing__status=Signing.Status.CLOSED, adherence_invited_at__isnull=False),
                 signing__declaration__in=visible,
-                signing__status=Signing.Status.OPEN,
                 party__in=focal,
                 signatory__isnull=True,
             )
+            .exclude(Exists(adhered))
             .select_related("party", "signing__declaration")
             .order_by("signing__deadline", "signing__declaration__slug", "party__short_name")
         )
     answered = Signature.objects.filter(signing=OuterRef("signing"), party=OuterRef("party"), status__in=Signature.LIVE)
+    waiting.to_adhere = list(
+        SigningParty.objects.filter(
+            signing__declaration__in=visible,
+            signing__status=Signing.Status.CLOSED,
+            adherence_invited_at__isnull=False,
+            signatory=user,
+        )
+        .exclude(Exists(adhered))
+        .select_related("party", "signing__declaration")
+        .order_by("adherence_invited_at", "signing__declaration__slug", "party__short_name")
+    )
     waiting.to_sign = list(
         SigningParty.objects.filter(
             signing__declaration__in=visible, signing__status=Signing.Status.OPEN, signatory=user

@@ -514,3 +514,20 @@ def test_a_new_partys_signatory_adheres(closed: Signing, demo: Declaration) -> N
             by=signatory,
         )
     assert signature.status == "adhered" and signature.printed_name == "Loïc Le Goff"
+
+
+def test_home_asks_the_invited_party_to_designate_then_to_adhere(closed: Signing, client: Any) -> None:
+    """After an invitation, the focal point's home asks for a signatory, the signatory's home to adhere; gone after."""
+    from signatories.signing.home import waiting_for
+
+    assert waiting_for(user("kyoto.focal")).to_designate == []  # closed, not invited: nothing waits
+    _invite(closed, "kyoto")
+    assert [sp.party.key for sp in waiting_for(user("kyoto.focal")).to_designate] == ["kyoto"]
+    designate(closed, "kyoto")
+    assert waiting_for(user("kyoto.focal")).to_designate == []
+    client.force_login(user("kyoto.signatory"))
+    page = client.get("/").content.decode()
+    assert f"/d/{closed.declaration.slug}/signing/party/kyoto/adhere/" in page
+    _adhere_online(closed, "kyoto")
+    assert waiting_for(user("kyoto.signatory")).to_adhere == []
+    assert waiting_for(user("gyeonggi.signatory")).to_adhere == []  # other parties: nothing
