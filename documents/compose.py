@@ -153,8 +153,8 @@ def _stale(data: DocumentData) -> list[str]:
     lines = []
     for code in data.languages:
         by_language: dict[str, list[str]] = {}
-        for key, number, language in entry.texts:
-            by_language.setdefault(language, []).append(f"¶{number} ({key})")
+        for _key, number, language in entry.texts:
+            by_language.setdefault(language, []).append(f"¶{number}")
         texts = "; ".join(f"{language_name(lang, code)}: {', '.join(items)}" for lang, items in by_language.items())
         lines.append(
             label("cert_stale_value", code, texts=texts, by=entry.confirmed_by, at=_utc_time(entry.confirmed_at))

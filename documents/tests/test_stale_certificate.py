@@ -43,7 +43,7 @@ def _text(document: Any, tmp_path: Path) -> str:
 
 def test_the_certificate_states_the_confirmation_and_its_reason(demo: Declaration, tmp_path: Path) -> None:
     """English and Korean: the stale texts, who confirmed, the reason, and that all times are UTC."""
-    key = _flag_korean(demo)
+    _flag_korean(demo)
     signing = sign_manifesto(demo, stale_reason=REASON)
     document = document_issue(
         version=signing.version,
@@ -55,7 +55,7 @@ def test_the_certificate_states_the_confirmation_and_its_reason(demo: Declaratio
     text = _text(document, tmp_path)
     assert "Translations out of date" in text
     assert "Signing went ahead although these translations were flagged out of date" in text
-    assert f"Korean: ¶2 ({key})" in text
+    assert "Korean: ¶2" in text
     assert "Confirmed by DETA Secretariat" in text
     assert REASON in text
     assert "All times are in UTC." in text

@@ -88,12 +88,12 @@ def language_label(code: str) -> str:
 
 
 def describe(texts: Iterable[StaleText]) -> str:
-    """ "한국어: ¶3 (principle-a), ¶7 (principle-b); français: ¶2 (preamble)" — per language, in reading order."""
+    """ "한국어: ¶3, ¶7; français: ¶2" — per language, in reading order."""
     by_language: dict[str, list[StaleText]] = {}
     for item in texts:
         by_language.setdefault(item.language, []).append(item)
     return "; ".join(
-        f"{language_label(language)}: " + ", ".join(f"¶{t.number} ({t.clause})" for t in items)
+        f"{language_label(language)}: " + ", ".join(f"¶{t.number}" for t in items)
         for language, items in sorted(by_language.items())
     )
 

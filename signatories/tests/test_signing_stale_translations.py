@@ -77,10 +77,10 @@ def test_a_version_knows_the_translations_flagged_when_it_was_published(demo: De
 def test_opening_on_stale_translations_is_refused_without_a_reason(demo: Declaration) -> None:
     """The refusal names the language and the clauses; nothing is opened or marked final."""
     version = _stale_version(demo)
-    keys = _two_keys(demo)
+    _two_keys(demo)
     with pytest.raises(StaleTranslationsError) as refused:
         _open(demo, version)
-    assert f"한국어: ¶2 ({keys[0]}), ¶3 ({keys[1]})" in str(refused.value)
+    assert "한국어: ¶2, ¶3" in str(refused.value)
     assert not Signing.objects.filter(declaration=demo).exists()
     version.refresh_from_db()
     demo.refresh_from_db()
@@ -141,11 +141,11 @@ def _form(demo: Declaration, version: DeclarationVersion, **extra: str) -> dict[
 def test_the_open_form_warns_and_asks_for_the_confirmation(user_client: Any, demo: Declaration) -> None:
     """The form lists the stale texts; sent without the box it is refused, with the box and a reason it opens."""
     version = _stale_version(demo)
-    keys = _two_keys(demo)
+    _two_keys(demo)
     client = user_client("secretariat")
     url = f"/d/{demo.slug}/signing/open/"
     page = client.get(url).content.decode()
-    assert f"¶2 ({keys[0]})" in page and 'name="stale_confirmed"' in page
+    assert "¶2" in page and 'name="stale_confirmed"' in page
     refused = client.post(url, _form(demo, version))
     assert refused.status_code == 200
     assert "Translations in this version were flagged out of date" in refused.content.decode()

@@ -43,6 +43,9 @@ class World:
     signing: Signing | None
 
 
+STALE_REASON = "The Korean text is checked by the translator before the summit."
+
+
 def build_world(*, signing: bool = True) -> World:
     """Comments, a second version and (unless `signing` is False) signing open on it."""
     declaration = Declaration.objects.get(slug=MANIFESTO_SLUG)
@@ -106,7 +109,8 @@ def build_world(*, signing: bool = True) -> World:
     pending.refresh_from_db()
     opened = None
     if signing:
-        opened = open_signing(declaration)
+        # The accepted proposal flagged the Korean text out of date: signing goes ahead, confirmed (issue 21).
+        opened = open_signing(declaration, stale_reason=STALE_REASON)
         for key in ("gyeonggi", "catalonia", "kyoto", "occitanie"):
             designate(opened, key)
         sign(opened, "kyoto")
@@ -114,7 +118,7 @@ def build_world(*, signing: bool = True) -> World:
         correct_clause(
             declaration, COMMENT_KEY, ClauseText.objects.get(clause__key=COMMENT_KEY, language="en").text + " Together."
         )
-        publish_and_reopen(opened, label="Final text")
+        publish_and_reopen(opened, label="Final text", stale_reason=STALE_REASON)
         sign(opened, "kyoto")
         decline(opened, "occitanie", "Our assembly votes on the text next month.", public=True)
     declaration.refresh_from_db()
