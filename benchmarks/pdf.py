@@ -62,7 +62,8 @@ from benchmarks.scale_data import WORDS, clause_text  # noqa: E402
 from declarations.interchange import SnapshotData, content_hash, parse  # noqa: E402
 from documents.compose import print_image, produce_pdf  # noqa: E402
 from documents.content import DocumentData, EventEntry, PartyEntry, SignatureEntry  # noqa: E402
-from documents.sealing import generate_dev_certificate, signer_from_pem_files, verify_pdf_bytes  # noqa: E402
+from documents.sealing import generate_dev_certificate, signer_from_pem_files  # noqa: E402
+from documents.verification import verify_pdf_bytes  # noqa: E402
 
 MANIFESTO = ROOT / "declarations" / "data" / "deta-trustworthy-ai-manifesto.json"
 CHROMIUM_RATIO_BUDGET = 2.0

@@ -24,8 +24,9 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from documents.pdfa_check import pdfa3a_problems
 from documents.rendering import render_pdf
-from documents.sealing import generate_dev_certificate, seal_pdf, signer_from_pem_files, verify_pdf_bytes
+from documents.sealing import generate_dev_certificate, seal_pdf, signer_from_pem_files
 from documents.tests.samples import bilingual_document, sample_attachments
+from documents.verification import verify_pdf_bytes
 
 BUDGETS = {14: 1.0, 193: 4.0}
 

@@ -31,7 +31,7 @@ from .content import (
     StaleEntry,
 )
 from .models import ExportJob, IssuedDocument, Kind, Layout
-from .sealing import VerificationResult, verify_pdf_bytes
+from .verification import VerificationResult, verify_pdf_bytes
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from declarations.models import Declaration
-from documents.sealing import extract_embedded_files
 from documents.services import document_issue
+from documents.verification import extract_embedded_files
 from signatories.models import Signing, SigningEvent
 
 from .helpers import sign_manifesto, user

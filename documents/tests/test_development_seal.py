@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from declarations.models import Declaration
-from documents.sealing import VerificationResult
+from documents.verification import VerificationResult
 
 from .helpers import issued_draft
 

@@ -16,8 +16,8 @@ from declarations.models import Declaration
 from documents import services
 from documents.editions import submission_edition_issue
 from documents.models import ExportJob, IssuedDocument, Kind, Layout
-from documents.sealing import extract_embedded_files
 from documents.selectors import document_data, latest_submission, verify_upload
+from documents.verification import extract_embedded_files
 from signatories.models import Party, Signature, Signing, SigningEvent
 from signatories.signing import adherence
 from signatories.signing.services import SigningError

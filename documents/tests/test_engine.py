@@ -26,14 +26,13 @@ from documents.rendering import WORD_JOINER, Attachment, keep_korean_words, qr_c
 from documents.sealing import (
     PreloadedKeySigner,
     SealConfigurationError,
-    extract_embedded_files,
     generate_dev_certificate,
     load_seal_signer,
     seal_pdf,
     signer_from_pem_files,
-    verify_pdf_bytes,
 )
 from documents.tests.samples import KO_CLAUSE, bilingual_document, sample_attachments
+from documents.verification import extract_embedded_files, verify_pdf_bytes
 
 # Page-margin boxes off, so extracted text is only the paragraph under test.
 NO_MARGIN_BOXES = "<style>@page { @top-center { content: none } @bottom-center { content: none } }</style>"

@@ -17,8 +17,9 @@ from declarations.demo import seed_demo
 from declarations.interchange import content_hash, parse
 from documents.pdfa_check import pdfa3a_problems
 from documents.rendering import WORD_JOINER
-from documents.sealing import extract_embedded_files, load_trust_roots, verify_pdf_bytes
+from documents.sealing import load_trust_roots
 from documents.services import document_issue
+from documents.verification import extract_embedded_files, verify_pdf_bytes
 
 from .helpers import DECLINE_REASON, PRINTED, SIGNING_PARTIES, pdftotext, sign_manifesto, user
 

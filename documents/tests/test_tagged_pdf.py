@@ -24,7 +24,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from declarations.snapshot import Snapshot
 from documents.compose import document_html, produce_pdf, render_document
 from documents.pdfa_check import pdfa3a_problems
-from documents.sealing import PreloadedKeySigner, extract_embedded_files, signer_from_pem_files, verify_pdf_bytes
+from documents.sealing import PreloadedKeySigner, signer_from_pem_files
+from documents.verification import extract_embedded_files, verify_pdf_bytes
 
 from .helpers import submission_data
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from declarations.models import Declaration
-from documents.sealing import verify_pdf_bytes
+from documents.verification import verify_pdf_bytes
 from signatories.models import SigningEvent
 from signatories.signing.audit import audit_verify
 
