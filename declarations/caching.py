@@ -37,6 +37,8 @@ from .models import Clause, ClauseText, Declaration, DeclarationVersion, Section
 from .permissions import declaration_perms
 
 BODY_TTL = 300
+# A text at its own content-addressed URL never changes: browsers may keep it for a year.
+IMMUTABLE_MAX_AGE = 365 * 24 * 3600
 
 
 def draft_stamp(declaration: Declaration) -> str:
@@ -74,6 +76,11 @@ def page_key(name: str, declaration: Declaration, user: AnyUser, *, stamp: str, 
     }
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
     return f"declarations:{name}:{digest}"
+
+
+def key_digest(key: str) -> str:
+    """The part of a `page_key()` that names the content: used in the address of a body of its own."""
+    return key.rsplit(":", 1)[1]
 
 
 def cached_body[T](key: str, render: Callable[[], T]) -> T:

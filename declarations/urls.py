@@ -7,6 +7,7 @@ urlpatterns = [
     path("new/", creation_views.declaration_new, name="new"),
     path("new/preview/", creation_views.declaration_new_preview, name="new_preview"),
     path("d/<slug:slug>/", views.declaration_detail, name="detail"),
+    path("d/<slug:slug>/text/<str:digest>/", views.declaration_text, name="detail_text"),
     path("d/<slug:slug>/parties/", creation_views.declaration_parties, name="parties"),
     path("d/<slug:slug>/parties/add/", creation_views.declaration_parties_add, name="parties_add"),
     path("d/<slug:slug>/parties/<slug:key>/remove/", creation_views.declaration_party_remove, name="party_remove"),

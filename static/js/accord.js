@@ -15,13 +15,25 @@ document.addEventListener("DOMContentLoaded", () => {
   }, true);
   // Times come from the server in the reader's own zone (account setting), named ("18:00 KST"); the
   // text is never replaced. The browser's zone, named too, is offered as a tooltip.
-  document.querySelectorAll("time[datetime]").forEach((el) => {
+  const titleTimes = (root) => root.querySelectorAll("time[datetime]").forEach((el) => {
     const when = new Date(el.getAttribute("datetime"));
     if (!isNaN(when) && !el.title) {
       el.title = when.toLocaleString(document.documentElement.lang || undefined, {
         // dateStyle/timeStyle cannot be combined with timeZoneName.
         year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short",
       });
+    }
+  });
+  titleTimes(document);
+  // The declaration page loads its text after the page (from its own cacheable address): once it is
+  // in, the clause the address names (#clause-…) is scrolled to, as the browser would have done.
+  let scrolled = false;
+  document.body.addEventListener("htmx:load", (event) => {
+    titleTimes(event.detail.elt.parentNode || event.detail.elt);
+    const target = !scrolled && location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target) {
+      scrolled = true;
+      target.scrollIntoView();
     }
   });
 });
