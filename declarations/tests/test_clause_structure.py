@@ -9,10 +9,10 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from declarations.demo import MANIFESTO_SLUG
-from declarations.tests.reading import read_declaration
 from declarations.models import Clause, ClauseText, DeclarationVersion, Section
 from declarations.selectors import declaration_snapshot, document
 from declarations.services import DeclarationError, clause_delete, section_delete
+from declarations.tests.reading import read_declaration
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,9 @@ def test_delete_hides_clause_from_reading_page_but_not_from_versions(user_client
     assert response.status_code == 200
     assert 'id="clause-recommendation-4"' not in response.content.decode()
     assert "Undo" in response.content.decode()
-    assert 'id="clause-recommendation-4"' not in read_declaration(user_client("kyoto.reviewer"), DETAIL).content.decode()
+    assert (
+        'id="clause-recommendation-4"' not in read_declaration(user_client("kyoto.reviewer"), DETAIL).content.decode()
+    )
     keys = [
         c["key"]
         for s in declaration_snapshot(Clause.objects.get(key="recommendation-4").declaration)["sections"]
