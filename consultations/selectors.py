@@ -446,8 +446,12 @@ class CommentOutcome:
 
 def party_comment_outcomes(*, declaration: Declaration, party: Party) -> list[CommentOutcome]:
     """Each comment the party submitted on the declaration, across rounds, and what became of it."""
-    comments = round_comments(
+    # Only what an outcome row shows (no replies, authors or deciders: round_comments() reads those
+    # for the round page, three more queries on every sign page).
+    comments = list(
         Comment.objects.filter(round__declaration=declaration, party=party, status=Comment.Status.SUBMITTED)
+        .select_related("round__version", "clause", "section", "applied_history")
+        .defer("round__version__snapshot")
     )
     comments.sort(key=lambda c: (c.round.number, c.number or 0))
     where = reflected_in(comments)

@@ -20,7 +20,6 @@ from config.auth_types import AuthenticatedHttpRequest
 from declarations import caching
 from declarations.models import DeclarationVersion
 from declarations.permissions import get_declaration_for, is_secretariat
-from declarations.snapshot import Snapshot
 
 from ..models import Membership
 from . import selectors, services, stale
@@ -276,7 +275,11 @@ def _sign_page(
     signing = sp.signing
     declaration = signing.declaration
     version = signing.version
-    languages = list(Snapshot.from_version(version).languages or declaration.languages)
+    # The frozen text's title and languages never change under its hash: cached, not read per request
+    # (extracting them makes PostgreSQL read the whole ~1 MB snapshot).
+    head_key = caching.page_key("sign-head", declaration, request.user, stamp=version.content_hash, shown={})
+    head = caching.cached_body(head_key, lambda: selectors.frozen_head(version))
+    languages = list(head.languages or declaration.languages)
     lang = _reading_language(request, languages, declaration.source_language)
     current = Signature.objects.filter(signing=signing, party=sp.party, status__in=Signature.LIVE).first()
     designated = sp.signatory_id == request.user.pk
@@ -296,6 +299,7 @@ def _sign_page(
         "signatories/signing/sign.html",
         {
             "text_key": text_key,
+            "head": head,
             "text_ttl": caching.BODY_TTL,
             "declaration": declaration,
             "signing": signing,
