@@ -538,6 +538,13 @@ def comment_outcomes(declaration: Declaration, party: Party) -> list[Any] | None
     return list(party_comment_outcomes(declaration=declaration, party=party))
 
 
+def comment_outcomes_stamp(declaration: Declaration) -> str:
+    """What the cached outcomes table is stored under (consultations.selectors.outcomes_stamp)."""
+    from consultations.selectors import outcomes_stamp
+
+    return outcomes_stamp(declaration)
+
+
 def roles_in(user: Any, party: Party) -> set[str]:
     if not user.is_authenticated:
         return set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -316,7 +317,16 @@ def _sign_page(
             "changes": selectors.changes_since(since_version, version, lang) if since_version else None,
             # Readers of a language whose translation was out of date when signing went ahead are told.
             "stale_warning": stale.stale_warning(signing, languages={request.LANGUAGE_CODE or "", lang}),
-            "outcomes": selectors.comment_outcomes(declaration, sp.party),
+            # A {% cache %} fragment like the text: read only on a miss (once per change of a comment,
+            # clause, section or version), and only once then.
+            "outcomes_key": caching.page_key(
+                "sign-outcomes",
+                declaration,
+                request.user,
+                stamp=selectors.comment_outcomes_stamp(declaration),
+                shown={"party": sp.party.key},
+            ),
+            "outcomes": functools.cache(lambda: selectors.comment_outcomes(declaration, sp.party)),
             "sign_form": sign_form or (SignForm(content_hash=content_hash, request=request) if designated else None),
             "decline_form": decline_form or DeclineForm(content_hash=content_hash),
             "revoke_form": RevokeForm(),
