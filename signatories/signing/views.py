@@ -36,6 +36,7 @@ from .forms import (
     RevokeForm,
     SignForm,
 )
+from .frozen_text import frozen_reading, reading_language
 from .models import Signature, SigningParty
 from .permissions import (
     ANSWER,
@@ -55,9 +56,7 @@ def _pick(request: HttpRequest, name: str, allowed: list[str], default: str) -> 
     return value if value in allowed else default
 
 
-def _reading_language(request: HttpRequest, languages: list[str], source: str) -> str:
-    ui = (request.LANGUAGE_CODE or "en").split("-")[0]
-    return _pick(request, "lang", languages, ui if ui in languages else source)
+_reading_language = reading_language
 
 
 def _client(request: HttpRequest) -> tuple[str | None, str]:
@@ -276,12 +275,8 @@ def _sign_page(
     signing = sp.signing
     declaration = signing.declaration
     version = signing.version
-    # The frozen text's title and languages never change under its hash: cached, not read per request
-    # (extracting them makes PostgreSQL read the whole ~1 MB snapshot).
-    head_key = caching.page_key("sign-head", declaration, request.user, stamp=version.content_hash, shown={})
-    head = caching.cached_body(head_key, lambda: selectors.frozen_head(version))
-    languages = list(head.languages or declaration.languages)
-    lang = _reading_language(request, languages, declaration.source_language)
+    reading = frozen_reading(request, signing)
+    head, languages, lang = reading.head, reading.languages, reading.lang
     current = Signature.objects.filter(signing=signing, party=sp.party, status__in=Signature.LIVE).first()
     designated = sp.signatory_id == request.user.pk
     since = selectors.latest_superseded(signing, sp.party)
@@ -292,21 +287,18 @@ def _sign_page(
             declaration=declaration, number=int(asked), number__lt=version.number
         ).first()
     content_hash = version.content_hash
-    # The frozen text never changes: its rendering is a {% cache %} fragment named by the version's
-    # content hash (and the reading language); `sections` is read only on a miss.
-    text_key = caching.page_key("sign-text", declaration, request.user, stamp=content_hash, shown={"lang": lang})
     return render(
         request,
         "signatories/signing/sign.html",
         {
-            "text_key": text_key,
             "head": head,
-            "text_ttl": caching.BODY_TTL,
             "declaration": declaration,
             "signing": signing,
             "version": version,
             "sp": sp,
-            "sections": lambda: selectors.frozen_text(version),
+            # The text itself is loaded from its own address (frozen_text.py).
+            "text_url": reading.url(signing),
+            "text_ttl": caching.BODY_TTL,
             "lang": lang,
             "languages": languages,
             "undertaking": signing.undertaking.get(lang) or next(iter(signing.undertaking.values()), ""),
