@@ -33,6 +33,7 @@ urlpatterns = [
     path("d/<slug:slug>/versions/publish/", version_views.version_publish, name="version_publish"),
     path("d/<slug:slug>/versions/<int:number>/", version_views.version_detail, name="version"),
     path("d/<slug:slug>/compare/", version_views.compare, name="compare"),
+    path("d/<slug:slug>/compare/text/<str:digest>/", version_views.compare_text, name="compare_text"),
     path("d/<slug:slug>/versions/<int:number>/export.docx", export_views.version_docx, name="version_docx"),
     path("d/<slug:slug>/versions/<int:number>/export.md", export_views.version_markdown, name="version_markdown"),
 ]

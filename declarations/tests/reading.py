@@ -1,4 +1,4 @@
-"""Reading the declaration page as a browser does: the per-user page, then the text at its own address."""
+"""Reading the declaration and compare pages as a browser does: the per-user page, then the text at its own address."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpResponseBase
 from django.test import Client
 
-TEXT_URL = re.compile(r'id="declaration-text" hx-get="([^"]+)"')
+TEXT_URL = re.compile(r'id="(?:declaration|compare)-text" hx-get="([^"]+)"')
 
 
 def text_url(page: HttpResponseBase) -> str:

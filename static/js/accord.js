@@ -1,9 +1,11 @@
 // Small progressive enhancements; the pages work without JavaScript.
 // No inline handlers anywhere: the Content-Security-Policy forbids them.
 document.addEventListener("DOMContentLoaded", () => {
-  // Selects marked data-autosubmit submit their form when changed (e.g. language pickers).
-  document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
-    select.addEventListener("change", () => select.form && select.form.requestSubmit());
+  // Selects marked data-autosubmit submit their form when changed (e.g. language pickers). Delegated:
+  // texts loaded after the page (htmx) carry such selects too.
+  document.body.addEventListener("change", (event) => {
+    const select = event.target.closest?.("select[data-autosubmit]");
+    if (select && select.form) select.form.requestSubmit();
   });
   // Buttons marked data-confirm ask first.
   document.body.addEventListener("click", (event) => {
