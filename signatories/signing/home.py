@@ -76,13 +76,17 @@ def _open_rounds(now: datetime.datetime) -> QuerySet[CommentRound]:
     )
 
 
-def waiting_for(user: AnyUser, now: datetime.datetime | None = None) -> Waiting:
-    """What waits for `user`: as reviewer, focal point, signatory and secretariat, within what they can see."""
+def waiting_for(user: AnyUser, now: datetime.datetime | None = None, *, visible: list[int] | None = None) -> Waiting:
+    """What waits for `user`: as reviewer, focal point, signatory and secretariat, within what they can see.
+
+    `visible`: the ids of the declarations the user may see, when the caller has them already.
+    """
     waiting = Waiting()
     if not user.is_authenticated or not user.is_active:
         return waiting
     now = now or timezone.now()
-    visible = list(declarations_for(user).values_list("pk", flat=True))
+    if visible is None:
+        visible = list(declarations_for(user).values_list("pk", flat=True))
     if not visible:
         return waiting
     memberships = list(Membership.objects.filter(user=user).values_list("party_id", "role"))
