@@ -53,6 +53,7 @@ def run_wrk(
     *,
     accept_encoding: str | None = BROWSER_ACCEPT_ENCODING,
     if_none_match: str | None = None,
+    headers: tuple[str, ...] = (),
 ) -> Figures:
     # A 30 s timeout: wrk's default (2 s) would count slow pages as socket errors, not as latency.
     cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--timeout", "30s", "--latency", "-s", PERCENTILES, url]
@@ -62,6 +63,8 @@ def run_wrk(
         cmd[1:1] = ["-H", f"Accept-Encoding: {accept_encoding}"]
     if if_none_match:  # a browser's repeat view: it holds the page and asks whether it changed
         cmd[1:1] = ["-H", f"If-None-Match: {if_none_match}"]
+    for header in headers:
+        cmd[1:1] = ["-H", header]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rps_match = re.search(r"Requests/sec:\s+([\d.]+)", out)
     # Anchored: "62.50%" in the thread statistics must not read as the 50th percentile.

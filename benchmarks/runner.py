@@ -54,6 +54,8 @@ def _env(args: argparse.Namespace, static_root: str) -> dict[str, str]:
             "ACCORD_TESTING": "0",
             "SECRET_KEY": args.secret_key,
             "ALLOWED_HOSTS": "127.0.0.1",
+            # Production settings refuse to start without the site's address (config/settings.py).
+            "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1"),
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_COOKIES": "0",
             "SECURE_HSTS_SECONDS": "0",

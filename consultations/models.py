@@ -191,6 +191,15 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["round_id", "number", "created_at", "id"]
+        indexes = [
+            # The round page's lists and counts: a round's comments of one status in number order
+            # (2,500 per round at UN scale; without it every list filters the whole round).
+            models.Index(fields=["round", "status", "number"], name="comment_round_status_number"),
+            # Submitted comments still awaiting a decision, per round (the secretariat's dashboard).
+            models.Index(
+                fields=["round"], condition=models.Q(status="submitted", disposition=""), name="comment_undecided"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["round", "number"], name="comment_unique_number"),
             models.CheckConstraint(

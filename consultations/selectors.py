@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import formats, timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 
-from declarations.models import Declaration, DeclarationVersion, Section
+from declarations.caching import newest_history
+from declarations.models import Clause, Declaration, DeclarationVersion, Section
 from declarations.numbering import paragraph_label, version_paragraphs
 from declarations.redline import diff_html, diff_text
 from declarations.snapshot import Snapshot
@@ -163,9 +163,6 @@ def round_stamp(round: CommentRound) -> str:
     """Changes with everything the shared parts of a round page show (comment cards, tracker,
     reflection summary): every save of a round, invitation, comment, party or section writes a
     history row, and versions are only added. One query."""
-
-    def newest_history(model: Any) -> Subquery:
-        return Subquery(model.history.order_by("-history_id").values("history_id")[:1])
 
     row = (
         CommentRound.objects.filter(pk=round.pk)
@@ -445,10 +442,34 @@ class CommentOutcome:
     reflected_in: int | None
 
 
+def outcomes_stamp(declaration: Declaration) -> str:
+    """Changes with everything a party's comment outcomes show: every save of a comment (status,
+    disposition, applied edit), clause or section writes a history row, and versions are only added.
+    One query."""
+    row = (
+        Declaration.objects.filter(pk=declaration.pk)
+        .annotate(
+            newest_comment=newest_history(Comment),
+            newest_clause=newest_history(Clause),
+            newest_section=newest_history(Section),
+            newest_version=Subquery(
+                DeclarationVersion.objects.filter(declaration=OuterRef("pk")).order_by("-id").values("id")[:1]
+            ),
+        )
+        .values_list("newest_comment", "newest_clause", "newest_section", "newest_version")
+        .get()
+    )
+    return ".".join(str(value or 0) for value in row)
+
+
 def party_comment_outcomes(*, declaration: Declaration, party: Party) -> list[CommentOutcome]:
     """Each comment the party submitted on the declaration, across rounds, and what became of it."""
-    comments = round_comments(
+    # Only what an outcome row shows (no replies, authors or deciders: round_comments() reads those
+    # for the round page, three more queries on every sign page).
+    comments = list(
         Comment.objects.filter(round__declaration=declaration, party=party, status=Comment.Status.SUBMITTED)
+        .select_related("round__version", "clause", "section", "applied_history")
+        .defer("round__version__snapshot")
     )
     comments.sort(key=lambda c: (c.round.number, c.number or 0))
     where = reflected_in(comments)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("new/", creation_views.declaration_new, name="new"),
     path("new/preview/", creation_views.declaration_new_preview, name="new_preview"),
     path("d/<slug:slug>/", views.declaration_detail, name="detail"),
+    path("d/<slug:slug>/text/<str:digest>/", views.declaration_text, name="detail_text"),
     path("d/<slug:slug>/parties/", creation_views.declaration_parties, name="parties"),
     path("d/<slug:slug>/parties/add/", creation_views.declaration_parties_add, name="parties_add"),
     path("d/<slug:slug>/parties/<slug:key>/remove/", creation_views.declaration_party_remove, name="party_remove"),
@@ -32,6 +33,7 @@ urlpatterns = [
     path("d/<slug:slug>/versions/publish/", version_views.version_publish, name="version_publish"),
     path("d/<slug:slug>/versions/<int:number>/", version_views.version_detail, name="version"),
     path("d/<slug:slug>/compare/", version_views.compare, name="compare"),
+    path("d/<slug:slug>/compare/text/<str:digest>/", version_views.compare_text, name="compare_text"),
     path("d/<slug:slug>/versions/<int:number>/export.docx", export_views.version_docx, name="version_docx"),
     path("d/<slug:slug>/versions/<int:number>/export.md", export_views.version_markdown, name="version_markdown"),
 ]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
@@ -115,10 +119,8 @@ def _redline(declaration: Declaration, old_ref: str, new_ref: str, lang: str) ->
     return redline.diff_documents(_snapshot_for(declaration, old_ref), _snapshot_for(declaration, new_ref), lang)
 
 
-@require_GET
-@login_required
-def compare(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    """Redline between two versions, or a version and the current draft, in one language."""
+def _compare_state(request: AuthenticatedHttpRequest, slug: str) -> tuple[dict[str, Any], str, Callable[[], str]]:
+    """What the compare page shows, the cache key of its redline and how to render it."""
     declaration = get_declaration_for(request.user, slug)
     hashes: dict[int, str] = dict(declaration.versions.order_by("number").values_list("number", "content_hash"))
     numbers = list(hashes)
@@ -145,6 +147,9 @@ def compare(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "mode": mode,
         "show_all": show_all,
         "draft": selectors.DRAFT,
+        "query": urlencode(
+            {"from": old_ref, "to": new_ref, "lang": lang, "view": mode, **({"all": "1"} if show_all else {})}
+        ),
     }
 
     # A published version never changes, so its number and content hash name its text; the draft
@@ -164,5 +169,42 @@ def compare(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     key = caching.page_key(
         "compare", declaration, request.user, stamp=f"{names(old_ref)}|{names(new_ref)}", shown=shown
     )
+    return context, key, render_content
+
+
+@require_GET
+@login_required
+def compare(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Redline between two versions, or a version and the current draft, in one language.
+
+    The page names the redline's own address, which the browser loads and keeps (compare_text).
+    """
+    context, key, _ = _compare_state(request, slug)
+    address = reverse("declarations:compare_text", args=[slug, caching.key_digest(key)])
+    return render(request, "declarations/compare.html", {**context, "text_url": f"{address}?{context['query']}"})
+
+
+@require_GET
+@login_required
+def compare_text(request: AuthenticatedHttpRequest, slug: str, digest: str) -> HttpResponse:
+    """The redline at an address made from its cache key, as the declaration's text (decision 97).
+
+    Both sides are named by content hash (or the draft's stamp), so the body never changes at this
+    address: htmx gets it `immutable`. An address that is not the reader's own key sends them to the
+    compare page; without JavaScript the page links here and gets the redline inside a whole page.
+    """
+    context, key, render_content = _compare_state(request, slug)
+    htmx = request.headers.get("HX-Request") == "true"
+    if digest != caching.key_digest(key):
+        if htmx:
+            return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+        return redirect(reverse("declarations:compare", args=[slug]) + "?" + context["query"])
     content = mark_safe(caching.cached_body(key, render_content))  # noqa: S308 - our own rendered template
-    return render(request, "declarations/compare.html", {**context, "content_html": content})
+    if htmx:
+        response = HttpResponse(content)
+        patch_cache_control(response, private=True, max_age=caching.IMMUTABLE_MAX_AGE, immutable=True)
+    else:
+        response = render(request, "declarations/compare.html", {**context, "content_html": content})
+        patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

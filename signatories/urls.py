@@ -4,7 +4,7 @@ from . import directory_views as directory
 from . import mail_views as mail
 from . import people_views as people
 from .signing import adherence_views as adherence
-from .signing import home_views
+from .signing import frozen_text, home_views
 from .signing import views as signing
 
 app_name = "signatories"
@@ -31,6 +31,7 @@ urlpatterns = [
     path("d/<slug:slug>/signing/close/", signing.signing_close, name="signing_close"),
     path("d/<slug:slug>/signing/remind/", signing.signing_remind, name="signing_remind"),
     path("d/<slug:slug>/signing/audit/", signing.audit_trail, name="signing_audit"),
+    path("d/<slug:slug>/signing/text/<str:digest>/", frozen_text.signing_text, name="signing_text"),
     path("d/<slug:slug>/signing/adherence/invite/", adherence.invite, name="adherence_invite"),
     path("d/<slug:slug>/signing/party/<slug:party>/", signing.sign, name="sign"),
     path("d/<slug:slug>/signing/party/<slug:party>/designate/", signing.designate, name="designate"),

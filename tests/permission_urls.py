@@ -41,6 +41,11 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "documents:job_status": lambda w: {**d(w), "job_id": w.job.pk},
     "documents:download": lambda w: {**d(w), "sha256": w.document.sha256},
     "password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
+    # An address no text has: insiders are sent to the page (which names the current one).
+    "declarations:detail_text": lambda w: {**d(w), "digest": "0" * 64},
+    # An address no text has: insiders are sent to the signing board.
+    "signatories:signing_text": lambda w: {**d(w), "digest": "0" * 64},
+    "declarations:compare_text": lambda w: {**d(w), "digest": "0" * 64},
     "declarations:clause": lambda w: {**d(w), "key": "recommendation-5"},
     "declarations:clause_edit": lambda w: {**d(w), "key": "recommendation-5", "language": "en"},
     "declarations:clause_confirm": lambda w: {**d(w), "key": "recommendation-5", "language": "ko"},

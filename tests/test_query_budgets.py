@@ -24,6 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from benchmarks import scale_data
 from consultations.models import Comment, CommentRound
 from declarations.models import DeclarationVersion
+from declarations.tests.reading import text_url
 
 SMALL_SLUG = "qb-small"
 LARGE_SLUG = "qb-large"
@@ -138,6 +139,39 @@ def test_page_queries_do_not_grow_with_the_declaration(
     cache.clear()
     with django_assert_max_num_queries(budget + SLACK):
         response = clients[large.slug].get(url_for(large))
+    assert response.status_code == 200
+    assert budget < 40, f"{page}: {budget} queries even on the small declaration:\n" + "\n".join(small_sql)
+
+
+# Pages whose text is loaded from an address of its own (decision 97): that address has a budget too.
+TEXT_PAGES = [
+    "declaration text",
+    "declaration side by side (RTL)",
+    "declaration as a party",
+    "redline first → last version",
+    "redline side by side in Arabic",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", TEXT_PAGES)
+def test_text_addresses_do_not_grow_with_the_declaration(
+    page: str, worlds: tuple[World, World], django_assert_max_num_queries: Any
+) -> None:
+    """The text a page loads, at its own address, needs no more queries on the larger declaration."""
+    role, url_for = PAGES[page]
+    small, large = worlds
+    addresses = {}
+    for world in worlds:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=getattr(world, role)))
+        addresses[world.slug] = (client, text_url(client.get(url_for(world))))
+        client.get(addresses[world.slug][1])  # warm process-wide caches
+    budget, small_sql = _queries(*addresses[small.slug])
+    client, address = addresses[large.slug]
+    cache.clear()
+    with django_assert_max_num_queries(budget + SLACK):
+        response = client.get(address)
     assert response.status_code == 200
     assert budget < 40, f"{page}: {budget} queries even on the small declaration:\n" + "\n".join(small_sql)
 

@@ -11,6 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from consultations.models import Comment
 from declarations.demo import MANIFESTO_SLUG
+from declarations.tests.reading import read_declaration
 
 pytestmark = pytest.mark.django_db
 
@@ -158,5 +159,6 @@ def test_reflection_page_links_to_publish_with_the_note(rnd, submitted, user_cli
 
 def test_declaration_page_links_to_rounds(rnd, user_client) -> None:
     """The declaration's action bar links to its comment rounds."""
-    page = user_client("gyeonggi.reviewer").get(reverse("declarations:detail", args=[MANIFESTO_SLUG])).content.decode()
+    url = reverse("declarations:detail", args=[MANIFESTO_SLUG])
+    page = read_declaration(user_client("gyeonggi.reviewer"), url).content.decode()
     assert reverse("consultations:rounds", args=[MANIFESTO_SLUG]) in page

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from declarations.demo import MANIFESTO_SLUG
 from declarations.models import Clause, ClauseText
+from declarations.tests.reading import read_declaration
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,9 @@ def test_drift_is_shown_and_can_be_confirmed(user_client: Any) -> None:
     """After an English edit the Korean shows 'Translation needs update' until the secretariat confirms it."""
     client = user_client("secretariat")
     client.post(EDIT_EN, {"text": "Changed.", "base_revision": 1})
-    page = client.get(reverse("declarations:detail", args=[MANIFESTO_SLUG]), {"lang": "ko"}).content.decode()
+    page = read_declaration(
+        client, reverse("declarations:detail", args=[MANIFESTO_SLUG]), {"lang": "ko"}
+    ).content.decode()
     tools = reverse("declarations:clause_tools", args=[MANIFESTO_SLUG, KEY])
     confirm = reverse("declarations:clause_confirm", args=[MANIFESTO_SLUG, KEY, "ko"])
     # The confirmation is next to the clause (htmx posts it), and without JavaScript its link opens
@@ -100,7 +103,9 @@ def test_drift_is_shown_and_can_be_confirmed(user_client: Any) -> None:
         assert "Confirm the 한국어 translation" in more and "Move up" in more and "Delete" in more
     assert "Confirm the English translation" not in more
     reader = user_client("gyeonggi.reviewer")
-    page = reader.get(reverse("declarations:detail", args=[MANIFESTO_SLUG]), {"lang": "ko"}).content.decode()
+    page = read_declaration(
+        reader, reverse("declarations:detail", args=[MANIFESTO_SLUG]), {"lang": "ko"}
+    ).content.decode()
     assert "Translation needs update" in page and tools not in page
     assert reader.get(tools, {"lang": "ko"}).status_code == 403
     response = client.post(confirm, {"lang": "ko"}, **HTMX)
@@ -132,8 +137,8 @@ def test_participant_gets_403_on_edit_urls(user_client: Any) -> None:
 def test_participant_sees_no_edit_controls(user_client: Any) -> None:
     """The reading page shows no Edit buttons to participants, and does to the secretariat."""
     url = reverse("declarations:detail", args=[MANIFESTO_SLUG])
-    assert EDIT_EN not in user_client("kyoto.focal").get(url).content.decode()
-    assert EDIT_EN in user_client("secretariat").get(url, {"lang": "en"}).content.decode()
+    assert EDIT_EN not in read_declaration(user_client("kyoto.focal"), url).content.decode()
+    assert EDIT_EN in read_declaration(user_client("secretariat"), url, {"lang": "en"}).content.decode()
 
 
 def test_outsider_gets_404_on_edit_urls(user_client: Any) -> None:

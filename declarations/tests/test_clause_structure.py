@@ -12,6 +12,7 @@ from declarations.demo import MANIFESTO_SLUG
 from declarations.models import Clause, ClauseText, DeclarationVersion, Section
 from declarations.selectors import declaration_snapshot, document
 from declarations.services import DeclarationError, clause_delete, section_delete
+from declarations.tests.reading import read_declaration
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,9 @@ def test_delete_hides_clause_from_reading_page_but_not_from_versions(user_client
     assert response.status_code == 200
     assert 'id="clause-recommendation-4"' not in response.content.decode()
     assert "Undo" in response.content.decode()
-    assert 'id="clause-recommendation-4"' not in user_client("kyoto.reviewer").get(DETAIL).content.decode()
+    assert (
+        'id="clause-recommendation-4"' not in read_declaration(user_client("kyoto.reviewer"), DETAIL).content.decode()
+    )
     keys = [
         c["key"]
         for s in declaration_snapshot(Clause.objects.get(key="recommendation-4").declaration)["sections"]
@@ -132,9 +135,9 @@ def test_section_add_edit_move_delete_restore(user_client: Any) -> None:
     keys = [sv.section.key for sv in document(section.declaration)]
     assert keys.index("implementation") == keys.index("call-to-action") - 1
     client.post(_url("section_delete", "implementation"))
-    assert "section-implementation" not in client.get(DETAIL).content.decode()
+    assert "section-implementation" not in read_declaration(client, DETAIL).content.decode()
     client.post(_url("section_restore", "implementation"))
-    assert 'id="section-implementation"' in client.get(DETAIL).content.decode()
+    assert 'id="section-implementation"' in read_declaration(client, DETAIL).content.decode()
 
 
 def test_section_with_clauses_cannot_be_deleted() -> None:

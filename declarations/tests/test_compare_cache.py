@@ -1,4 +1,4 @@
-"""The compare page's redline is cached by what it shows (declarations/version_views.compare)."""
+"""The compare page's redline is cached by what it shows (declarations/version_views.compare_text)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.core.cache import caches
 from django.test import Client
 
 from declarations.services import version_publish
+from declarations.tests.reading import read_declaration, text_url
 from declarations.tests.test_compare import COMPARE, _fix, _secretariat
 
 # The masked CSRF token differs on every request; everything else on the page must not.
@@ -18,7 +19,7 @@ _TOKEN = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
 
 
 def _page(client: Client, **params: Any) -> str:
-    return _TOKEN.sub(r"\1-", client.get(COMPARE, params).content.decode())
+    return _TOKEN.sub(r"\1-", read_declaration(client, COMPARE, params).content.decode())
 
 
 def _content(page: str) -> str:
@@ -47,7 +48,7 @@ def test_cached_page_equals_uncached_page(user_client: Any, demo: Any, params: d
     uncached = _page(client, **params)
     cached = _page(client, **params)
     assert cached == uncached
-    zipped = client.get(COMPARE, params, HTTP_ACCEPT_ENCODING="gzip")
+    zipped = client.get(text_url(client.get(COMPARE, params)), HTTP_ACCEPT_ENCODING="gzip")
     assert zipped["Content-Encoding"] == "gzip"
     assert _TOKEN.sub(r"\1-", gzip.decompress(zipped.content).decode()) == uncached
     # Another reader with another role gets the same redline (it does not depend on the role).

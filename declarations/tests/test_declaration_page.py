@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from declarations.demo import MANIFESTO_SLUG
+from declarations.tests.reading import read_declaration
 
 URL = reverse("declarations:detail", args=[MANIFESTO_SLUG])
 KO_TITLE = "신뢰할 수 있는 AI 발전을 위한 선언문"
@@ -17,7 +18,7 @@ EN_TITLE = "A manifesto for advancing trustworthy AI"
 @pytest.mark.django_db
 def test_reviewer_reads_english(user_client: Any) -> None:
     """A participant's reviewer reads the manifesto clause by clause in English."""
-    response = user_client("gyeonggi.reviewer").get(URL)
+    response = read_declaration(user_client("gyeonggi.reviewer"), URL)
     assert response.status_code == 200
     body = response.content.decode()
     assert EN_TITLE in body
@@ -28,7 +29,7 @@ def test_reviewer_reads_english(user_client: Any) -> None:
 @pytest.mark.django_db
 def test_reviewer_reads_korean(user_client: Any) -> None:
     """?lang=ko shows the Korean text."""
-    body = user_client("gyeonggi.reviewer").get(URL, {"lang": "ko"}).content.decode()
+    body = read_declaration(user_client("gyeonggi.reviewer"), URL, {"lang": "ko"}).content.decode()
     assert KO_TITLE in body
     assert "문제 진단" in body
 
@@ -36,7 +37,7 @@ def test_reviewer_reads_korean(user_client: Any) -> None:
 @pytest.mark.django_db
 def test_side_by_side_shows_both_languages(user_client: Any) -> None:
     """?lang=en&with=ko puts English and Korean next to each other."""
-    body = user_client("catalonia.focal").get(URL, {"lang": "en", "with": "ko"}).content.decode()
+    body = read_declaration(user_client("catalonia.focal"), URL, {"lang": "en", "with": "ko"}).content.decode()
     assert EN_TITLE in body and KO_TITLE in body
     assert "Diagnosis of the challenges and opportunities" in body and "문제 진단" in body
 
@@ -68,6 +69,6 @@ def test_korean_ui(user_client: Any) -> None:
     """With the interface in Korean, navigation is in Korean and the text defaults to Korean."""
     client = user_client("gyeonggi.reviewer")
     client.post(reverse("set_language"), {"language": "ko", "next": "/"})
-    body = client.get(URL).content.decode()
+    body = read_declaration(client, URL).content.decode()
     assert KO_TITLE in body
     assert "로그아웃" in body

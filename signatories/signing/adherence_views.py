@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods
 
 from config.auth_types import AuthenticatedHttpRequest
 from declarations import caching
-from declarations.snapshot import Snapshot
 
 from . import selectors
 from .adherence import adherence_invite, adherence_of, adherence_record_offline, adherence_sign
@@ -63,7 +62,11 @@ def _adhere_page(
 ) -> HttpResponse:
     signing = sp.signing
     declaration, version = signing.declaration, signing.version
-    languages = list(Snapshot.from_version(version).languages or declaration.languages)
+    # The frozen text's title and languages never change under its hash: cached, not read per request
+    # (extracting them makes PostgreSQL read the whole ~1 MB snapshot).
+    head_key = caching.page_key("sign-head", declaration, request.user, stamp=version.content_hash, shown={})
+    head = caching.cached_body(head_key, lambda: selectors.frozen_head(version))
+    languages = list(head.languages or declaration.languages)
     lang = _reading_language(request, languages, declaration.source_language)
     designated = sp.signatory_id == request.user.pk
     adhered = adherence_of(signing, sp.party)
@@ -77,6 +80,7 @@ def _adhere_page(
         "signatories/signing/adhere.html",
         {
             "text_key": text_key,
+            "head": head,
             "text_ttl": caching.BODY_TTL,
             "declaration": declaration,
             "signing": signing,

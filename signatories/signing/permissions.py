@@ -47,8 +47,9 @@ def get_signing_for(user: AnyUser, slug: str, *, secretariat: bool = False, snap
 
 def get_signing_party_for(user: AnyUser, slug: str, party_key: str, need: str) -> SigningParty:
     """One party's place in a signing, if the user may act for it as `need` says."""
-    # Signing and answering show the frozen text; designating and recording offline do not.
-    signing = get_signing_for(user, slug, snapshot=need in (SIGNATORY, ANSWER))
+    # Without the snapshot: the pages show the frozen text from a cached fragment and read its title
+    # and languages alone (selectors.frozen_head); a miss loads the deferred snapshot then.
+    signing = get_signing_for(user, slug)
     try:
         sp = SigningParty.objects.select_related("party", "signatory").get(signing=signing, party__key=party_key)
     except SigningParty.DoesNotExist:

@@ -24,6 +24,20 @@ from .models import Signature, Signing, SigningEvent, SigningParty
 ORDERS = ("signing", "alpha", "name")
 
 
+def frozen_head(version: DeclarationVersion) -> Snapshot:
+    """The version's title and languages, read from its snapshot in the database (no sections).
+
+    The snapshot is the whole text (~1 MB of JSON at UN scale): a page that shows the text from a
+    cached fragment needs only these two members of it on every request.
+    """
+    title, languages, source = (
+        DeclarationVersion.objects.filter(pk=version.pk)
+        .values_list("snapshot__title", "snapshot__languages", "snapshot__source_language")
+        .get()
+    )
+    return Snapshot.from_json({"title": title, "languages": languages, "source_language": source})
+
+
 def frozen_text(version: DeclarationVersion) -> tuple[Section, ...]:
     """The version's snapshot as numbered sections and clauses, exactly as published."""
     return Snapshot.from_version(version).sections
@@ -522,6 +536,13 @@ def comment_outcomes(declaration: Declaration, party: Party) -> list[Any] | None
     except ImportError:
         return None
     return list(party_comment_outcomes(declaration=declaration, party=party))
+
+
+def comment_outcomes_stamp(declaration: Declaration) -> str:
+    """What the cached outcomes table is stored under (consultations.selectors.outcomes_stamp)."""
+    from consultations.selectors import outcomes_stamp
+
+    return outcomes_stamp(declaration)
 
 
 def roles_in(user: Any, party: Party) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +21,6 @@ from config.auth_types import AuthenticatedHttpRequest
 from declarations import caching
 from declarations.models import DeclarationVersion
 from declarations.permissions import get_declaration_for, is_secretariat
-from declarations.snapshot import Snapshot
 
 from ..models import Membership
 from . import selectors, services, stale
@@ -36,6 +36,7 @@ from .forms import (
     RevokeForm,
     SignForm,
 )
+from .frozen_text import frozen_reading, reading_language
 from .models import Signature, SigningParty
 from .permissions import (
     ANSWER,
@@ -55,9 +56,7 @@ def _pick(request: HttpRequest, name: str, allowed: list[str], default: str) -> 
     return value if value in allowed else default
 
 
-def _reading_language(request: HttpRequest, languages: list[str], source: str) -> str:
-    ui = (request.LANGUAGE_CODE or "en").split("-")[0]
-    return _pick(request, "lang", languages, ui if ui in languages else source)
+_reading_language = reading_language
 
 
 def _client(request: HttpRequest) -> tuple[str | None, str]:
@@ -276,8 +275,8 @@ def _sign_page(
     signing = sp.signing
     declaration = signing.declaration
     version = signing.version
-    languages = list(Snapshot.from_version(version).languages or declaration.languages)
-    lang = _reading_language(request, languages, declaration.source_language)
+    reading = frozen_reading(request, signing)
+    head, languages, lang = reading.head, reading.languages, reading.lang
     current = Signature.objects.filter(signing=signing, party=sp.party, status__in=Signature.LIVE).first()
     designated = sp.signatory_id == request.user.pk
     since = selectors.latest_superseded(signing, sp.party)
@@ -288,20 +287,18 @@ def _sign_page(
             declaration=declaration, number=int(asked), number__lt=version.number
         ).first()
     content_hash = version.content_hash
-    # The frozen text never changes: its rendering is a {% cache %} fragment named by the version's
-    # content hash (and the reading language); `sections` is read only on a miss.
-    text_key = caching.page_key("sign-text", declaration, request.user, stamp=content_hash, shown={"lang": lang})
     return render(
         request,
         "signatories/signing/sign.html",
         {
-            "text_key": text_key,
-            "text_ttl": caching.BODY_TTL,
+            "head": head,
             "declaration": declaration,
             "signing": signing,
             "version": version,
             "sp": sp,
-            "sections": lambda: selectors.frozen_text(version),
+            # The text itself is loaded from its own address (frozen_text.py).
+            "text_url": reading.url(signing),
+            "text_ttl": caching.BODY_TTL,
             "lang": lang,
             "languages": languages,
             "undertaking": signing.undertaking.get(lang) or next(iter(signing.undertaking.values()), ""),
@@ -312,7 +309,16 @@ def _sign_page(
             "changes": selectors.changes_since(since_version, version, lang) if since_version else None,
             # Readers of a language whose translation was out of date when signing went ahead are told.
             "stale_warning": stale.stale_warning(signing, languages={request.LANGUAGE_CODE or "", lang}),
-            "outcomes": selectors.comment_outcomes(declaration, sp.party),
+            # A {% cache %} fragment like the text: read only on a miss (once per change of a comment,
+            # clause, section or version), and only once then.
+            "outcomes_key": caching.page_key(
+                "sign-outcomes",
+                declaration,
+                request.user,
+                stamp=selectors.comment_outcomes_stamp(declaration),
+                shown={"party": sp.party.key},
+            ),
+            "outcomes": functools.cache(lambda: selectors.comment_outcomes(declaration, sp.party)),
             "sign_form": sign_form or (SignForm(content_hash=content_hash, request=request) if designated else None),
             "decline_form": decline_form or DeclineForm(content_hash=content_hash),
             "revoke_form": RevokeForm(),

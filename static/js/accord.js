@@ -5,9 +5,11 @@ document.addEventListener("DOMContentLoaded", () => {
   // (templates/_error_summary.html), which is also announced (role=alert).
   const summary = document.querySelector(".error-summary[autofocus]");
   if (summary && document.activeElement !== summary) summary.focus();
-  // Selects marked data-autosubmit submit their form when changed (e.g. language pickers).
-  document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
-    select.addEventListener("change", () => select.form && select.form.requestSubmit());
+  // Selects marked data-autosubmit submit their form when changed (e.g. language pickers). Delegated:
+  // texts loaded after the page (htmx) carry such selects too.
+  document.body.addEventListener("change", (event) => {
+    const select = event.target.closest?.("select[data-autosubmit]");
+    if (select && select.form) select.form.requestSubmit();
   });
   // Buttons marked data-confirm ask first.
   document.body.addEventListener("click", (event) => {
@@ -19,13 +21,25 @@ document.addEventListener("DOMContentLoaded", () => {
   }, true);
   // Times come from the server in the reader's own zone (account setting), named ("18:00 KST"); the
   // text is never replaced. The browser's zone, named too, is offered as a tooltip.
-  document.querySelectorAll("time[datetime]").forEach((el) => {
+  const titleTimes = (root) => root.querySelectorAll("time[datetime]").forEach((el) => {
     const when = new Date(el.getAttribute("datetime"));
     if (!isNaN(when) && !el.title) {
       el.title = when.toLocaleString(document.documentElement.lang || undefined, {
         // dateStyle/timeStyle cannot be combined with timeZoneName.
         year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short",
       });
+    }
+  });
+  titleTimes(document);
+  // The declaration page loads its text after the page (from its own cacheable address): once it is
+  // in, the clause the address names (#clause-…) is scrolled to, as the browser would have done.
+  let scrolled = false;
+  document.body.addEventListener("htmx:load", (event) => {
+    titleTimes(event.detail.elt.parentNode || event.detail.elt);
+    const target = !scrolled && location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target) {
+      scrolled = true;
+      target.scrollIntoView();
     }
   });
 });

@@ -11,8 +11,10 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
   // Checkboxes marked data-autosubmit submit their form (the compare page's options).
-  document.querySelectorAll("input[type=checkbox][data-autosubmit]").forEach((box) => {
-    box.addEventListener("change", () => box.form && box.form.requestSubmit());
+  // Delegated: the compare page's options arrive with its redline, after the page (htmx).
+  document.body.addEventListener("change", (event) => {
+    const box = event.target.closest?.("input[type=checkbox][data-autosubmit]");
+    if (box && box.form) box.form.requestSubmit();
   });
   // Focus after a swap is the templates' `autofocus` (htmx focuses it in new content): the editor's
   // text box, its error, or the Edit button the editor was opened from.

@@ -33,6 +33,9 @@ def _shot(page: Page, name: str) -> None:
 
 
 def _draw(page: Page) -> None:
+    # The frozen text loads after the page (from its own address) and pushes the form down: read it
+    # first, as a signatory does, so the canvas stays where the strokes go.
+    page.locator("article.frozen").wait_for()
     canvas = page.locator("#signature-pad")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
