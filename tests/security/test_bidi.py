@@ -19,6 +19,7 @@ from consultations import services as rounds
 from consultations.matrix import matrix_xlsx
 from declarations.models import ClauseText, Declaration
 from declarations.services import clause_text_update, version_publish
+from declarations.tests.reading import read_declaration
 from documents.models import Kind
 from documents.services import document_issue
 from signatories.models import Party
@@ -58,13 +59,13 @@ def test_clause_text_is_stored_intact_and_shown_with_markers(demo: Declaration, 
     stored = _set_clause(demo, EVIL)
     assert stored.text == EVIL
     client = user_client("gyeonggi.reviewer")
-    for url in (
-        f"/d/{demo.slug}/",
-        f"/d/{demo.slug}/clauses/{CLAUSE_KEY}/history/",
-    ):
-        page = client.get(url).content.decode()
-        assert "⟨RLO⟩evil⟨PDF⟩" in page, url
-        assert _no_controls(page), url
+    pages = {
+        "declaration text": read_declaration(client, f"/d/{demo.slug}/").content.decode(),
+        "history": client.get(f"/d/{demo.slug}/clauses/{CLAUSE_KEY}/history/").content.decode(),
+    }
+    for name, page in pages.items():
+        assert "⟨RLO⟩evil⟨PDF⟩" in page, name
+        assert _no_controls(page), name
 
 
 def test_the_editor_keeps_the_stored_text(demo: Declaration, user_client: Any) -> None:
@@ -138,13 +139,16 @@ def test_secretariat_is_warned_about_invisible_format_characters(demo: Declarati
     assert hidden_format_characters(corpus.EMOJI.text + " می\u200cخواهم") == []
     assert hidden_format_characters("a\u200bb\u202e") == ["U+200B ZERO WIDTH SPACE", "U+202E RIGHT-TO-LEFT OVERRIDE"]
     _set_clause(demo, "Trust\u200bworthy AI.")
-    warned = user_client("secretariat").get(f"/d/{demo.slug}/").content.decode()
+    warned = read_declaration(user_client("secretariat"), f"/d/{demo.slug}/").content.decode()
     assert "U+200B ZERO WIDTH SPACE" in warned
-    assert "U+200B" not in user_client("gyeonggi.reviewer").get(f"/d/{demo.slug}/").content.decode()
+    assert "U+200B" not in read_declaration(user_client("gyeonggi.reviewer"), f"/d/{demo.slug}/").content.decode()
     form = user_client("secretariat").get(f"/d/{demo.slug}/clauses/{CLAUSE_KEY}/edit/en/").content.decode()
     assert "U+200B ZERO WIDTH SPACE" in form
     _set_clause(demo, corpus.EMOJI.text)
-    assert "Invisible format characters" not in user_client("secretariat").get(f"/d/{demo.slug}/").content.decode()
+    assert (
+        "Invisible format characters"
+        not in read_declaration(user_client("secretariat"), f"/d/{demo.slug}/").content.decode()
+    )
 
 
 def test_the_hidden_character_class_is_this_pythons_unicode() -> None:
