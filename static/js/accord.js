@@ -32,14 +32,20 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   titleTimes(document);
   // The declaration page loads its text after the page (from its own cacheable address): once it is
-  // in, the clause the address names (#clause-…) is scrolled to, as the browser would have done.
+  // in, the clause the address names (#clause-…) is where the browser would have gone: on screen, and
+  // the keyboard's starting point (focused, so Tab moves on from there, as after following a link).
   let scrolled = false;
   document.body.addEventListener("htmx:load", (event) => {
     titleTimes(event.detail.elt.parentNode || event.detail.elt);
     const target = !scrolled && location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
     if (target) {
       scrolled = true;
+      if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+      target.focus();
       target.scrollIntoView();
     }
+    // A text loaded above a form that came back with errors pushes its summary down: keep it in view.
+    const active = document.activeElement;
+    if (active && active.matches(".error-summary")) active.scrollIntoView({ block: "start" });
   });
 });

@@ -74,6 +74,8 @@ def test_secretariat_edits_a_clause_with_the_keyboard_only(world: World, login, 
     page = login("secretariat")
     # A link to the paragraph (as from the table of contents) moves the keyboard's starting point there.
     page.goto(f"{demo_live.url}/d/{world.declaration.slug}/?lang=en#clause-{PROPOSAL_KEY}")
+    # The text arrives after the page (its own address); then the clause the link names is the starting point.
+    expect(page.locator(f"#clause-{PROPOSAL_KEY}")).to_be_focused()
     edit = f"#clause-{PROPOSAL_KEY} .edit-link"
     assert tab_to(page, edit, limit=4) <= 4
     page.keyboard.press("Enter")
