@@ -49,16 +49,8 @@ from declarations.models import (
     Section,
 )
 from documents.models import ExportJob, IssuedDocument
-from signatories.models import (
-    Membership,
-    Party,
-    Secretariat,
-    Signature,
-    Signing,
-    SigningEvent,
-    SigningParty,
-    StaleTranslationConfirmation,
-)
+from signatories.models import Membership, Party, Secretariat
+from signing.models import Signature, Signing, SigningEvent, SigningParty, StaleTranslationConfirmation
 
 FORMAT = "accord-archive/1"
 MANIFEST = "manifest.json"

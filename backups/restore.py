@@ -22,7 +22,7 @@ from config.text import single_line_problem
 from declarations.interchange import content_hash
 from declarations.models import Declaration, DeclarationGroupObjectPermission, DeclarationUserObjectPermission
 from signatories.models import Membership, Party, Secretariat
-from signatories.signing.audit import audit_verify
+from signing.audit import audit_verify
 
 from .archive import CHUNK, FILES, PARTS, SHARED, USER_FIELDS, Archive, ArchiveError, _history, _sha256, open_archive
 

@@ -76,7 +76,7 @@ def _png(seed: int) -> bytes:
     points = [(60 + x * 55, 200 + ((x * (7 + seed)) % 11 - 5) * 22) for x in range(20)]
     draw.line(points, fill=(10, 20, 60, 255), width=9, joint="curve")
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)  # as signatories.signing.images stores them
+    image.save(out, format="PNG", optimize=True)  # as signing.images stores them
     return out.getvalue()
 
 

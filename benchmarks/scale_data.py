@@ -36,9 +36,10 @@ from declarations.models import (
     Section,
 )
 from declarations.services import declaration_grant_secretariat, declaration_set_status, version_publish
-from signatories.models import Membership, Party, Signature, Signing, SigningEvent, SigningParty
-from signatories.signing import services as signing_services
-from signatories.signing.images import clean_signature_image
+from signatories.models import Membership, Party
+from signing import services as signing_services
+from signing.images import clean_signature_image
+from signing.models import Signature, Signing, SigningEvent, SigningParty
 
 SLUG = "un-scale-declaration"
 SMALL_SLUG = "un-scale-small"

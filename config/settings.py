@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "signatories",
     "declarations",
     "consultations",
+    "signing",
     "documents",
     "backups",
 ]

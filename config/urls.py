@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("declarations.urls")),
     path("", include("consultations.urls")),
     path("", include("signatories.urls")),
+    path("", include("signing.urls")),
     path("", include("documents.urls")),
 ]
 # Read at import: tests that change ADMIN_ENABLED or ADMIN_URL reload this module (tests/test_admin_site.py).

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import creation_views, export_views, section_views, version_views, views
+from . import creation_views, export_views, mail_views, section_views, version_views, views
 
 app_name = "declarations"
 urlpatterns = [
@@ -36,4 +36,6 @@ urlpatterns = [
     path("d/<slug:slug>/compare/text/<str:digest>/", version_views.compare_text, name="compare_text"),
     path("d/<slug:slug>/versions/<int:number>/export.docx", export_views.version_docx, name="version_docx"),
     path("d/<slug:slug>/versions/<int:number>/export.md", export_views.version_markdown, name="version_markdown"),
+    # E-mail deliveries of a declaration (secretariat)
+    path("d/<slug:slug>/mail/", mail_views.mail_deliveries, name="mail_deliveries"),
 ]

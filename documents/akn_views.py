@@ -10,7 +10,7 @@ from config.auth_types import AuthenticatedHttpRequest
 from declarations import akn
 from declarations.export_views import attachment, language_of, load_version
 from declarations.permissions import get_declaration_for
-from signatories.signing.akn import signatures_for
+from signing.akn import signatures_for
 
 
 @require_GET

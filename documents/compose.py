@@ -37,7 +37,7 @@ class ArchivalCheckError(RuntimeError):
     """The sealed file lost a PDF/A-3a property; it must not be issued."""
 
 
-# Stored signatures are already clean PNGs of at most 1200 by 400 (signatories.signing.images);
+# Stored signatures are already clean PNGs of at most 1200 by 400 (signing.images);
 # a drawn line is a few KB and goes into the PDF as it is. Only heavy ones (photos of a
 # signature) are scaled down, so 14 signatures stay far below the 1 MB budget.
 PASS_THROUGH_BYTES: Final = 60_000

@@ -1,6 +1,6 @@
 """A new edition of the submission PDF after adherences (issue 21): one batch of adherences per edition.
 
-The batch is closed in the signing audit chain (signatories.signing.adherence.edition_declare) and its
+The batch is closed in the signing audit chain (signing.adherence.edition_declare) and its
 PDF is requested in the same transaction: if the request is refused, no edition is declared.
 """
 
@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from config.auth_types import User
 from declarations.models import Declaration
-from signatories.signing.adherence import edition_declare
-from signatories.signing.services import SigningError
+from signing.adherence import edition_declare
+from signing.services import SigningError
 
 from . import selectors
 from .models import ExportJob, Kind

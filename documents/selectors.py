@@ -14,10 +14,11 @@ from django.urls import reverse
 from consultations.models import CommentRound
 from declarations.models import Declaration, DeclarationParty, DeclarationVersion
 from declarations.snapshot import Snapshot
-from signatories.models import Party, Signature, Signing
-from signatories.signing.editions import Edition, editions, latest_edition
-from signatories.signing.selectors import signing_record
-from signatories.signing.stale import StaleText, stale_confirmation
+from signatories.models import Party
+from signing.editions import Edition, editions, latest_edition
+from signing.models import Signature, Signing
+from signing.selectors import signing_record
+from signing.stale import StaleText, stale_confirmation
 
 from .compose import print_image
 from .content import (

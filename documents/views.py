@@ -220,6 +220,6 @@ def edition_issue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         job = submission_edition_issue(declaration=declaration, by=request.user)
     except services.ExportError as exc:
         messages.error(request, str(exc))
-        return redirect("signatories:signing", slug=slug)
+        return redirect("signing:signing", slug=slug)
     messages.success(request, _("Edition %(n)s of the signed PDF is issued.") % {"n": job.edition})
     return redirect("documents:job", slug=declaration.slug, job_id=job.pk)

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Membership, Party, Signature, Signing, SigningEvent, StaleTranslationConfirmation
+from signing.models import Signature, Signing, SigningEvent, StaleTranslationConfirmation
+
+from .models import Membership, Party
 from .services import party_upsert
 
 

@@ -139,15 +139,8 @@ class MailDelivery(models.Model):
         return f"{self.to_address}: {self.subject} ({self.status})"
 
 
-# Signing and people live in their own modules; imported here so Django finds their models.
+# People live in their own module; imported here so Django finds their models.
 from .people_models import AccountSettings, Invitation, Secretariat  # noqa: E402
-from .signing.models import (  # noqa: E402
-    Signature,
-    Signing,
-    SigningEvent,
-    SigningParty,
-    StaleTranslationConfirmation,
-)
 
 __all__ = [
     "AccountSettings",
@@ -157,10 +150,5 @@ __all__ = [
     "NotificationPreference",
     "Party",
     "Secretariat",
-    "Signature",
-    "Signing",
-    "SigningEvent",
-    "SigningParty",
-    "StaleTranslationConfirmation",
     "pick_language",
 ]

@@ -1,11 +1,8 @@
 from django.urls import path
 
 from . import directory_views as directory
-from . import mail_views as mail
 from . import people_views as people
-from .signing import adherence_views as adherence
 from .signing import frozen_text, home_views
-from .signing import views as signing
 
 app_name = "signatories"
 urlpatterns = [
@@ -24,23 +21,5 @@ urlpatterns = [
     path("parties/import/cancel/", directory.party_import_cancel, name="party_import_cancel"),
     path("parties/<slug:key>/", directory.party_detail, name="party"),
     path("parties/<slug:key>/edit/", directory.party_edit, name="party_edit"),
-    path("d/<slug:slug>/mail/", mail.mail_deliveries, name="mail_deliveries"),
-    path("d/<slug:slug>/signing/", signing.signing_board, name="signing"),
-    path("d/<slug:slug>/signing/open/", signing.signing_open, name="signing_open"),
-    path("d/<slug:slug>/signing/reopen/", signing.signing_reopen, name="signing_reopen"),
-    path("d/<slug:slug>/signing/close/", signing.signing_close, name="signing_close"),
-    path("d/<slug:slug>/signing/remind/", signing.signing_remind, name="signing_remind"),
-    path("d/<slug:slug>/signing/audit/", signing.audit_trail, name="signing_audit"),
     path("d/<slug:slug>/signing/text/<str:digest>/", frozen_text.signing_text, name="signing_text"),
-    path("d/<slug:slug>/signing/adherence/invite/", adherence.invite, name="adherence_invite"),
-    path("d/<slug:slug>/signing/party/<slug:party>/", signing.sign, name="sign"),
-    path("d/<slug:slug>/signing/party/<slug:party>/designate/", signing.designate, name="designate"),
-    path("d/<slug:slug>/signing/party/<slug:party>/decline/", signing.decline, name="decline"),
-    path("d/<slug:slug>/signing/party/<slug:party>/revoke/", signing.revoke, name="revoke"),
-    path("d/<slug:slug>/signing/party/<slug:party>/record/", signing.record_offline, name="record_offline"),
-    path("d/<slug:slug>/signing/party/<slug:party>/refusal/", signing.record_refusal, name="record_refusal"),
-    path("d/<slug:slug>/signing/party/<slug:party>/adhere/", adherence.adhere, name="adhere"),
-    path("d/<slug:slug>/signing/party/<slug:party>/adherence/", adherence.record, name="record_adherence"),
-    path("d/<slug:slug>/signing/signatures/<int:pk>/image/", signing.signature_image, name="signature_image"),
-    path("d/<slug:slug>/signing/signatures/<int:pk>/scan/", signing.signature_scan, name="signature_scan"),
 ]

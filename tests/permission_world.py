@@ -28,8 +28,9 @@ from declarations.services import (
 from documents import services as pdfs
 from documents.models import ExportJob, IssuedDocument
 from documents.sealing import generate_dev_certificate
-from signatories.models import Party, Signature
-from signatories.tests import signing_helpers as signing
+from signatories.models import Party
+from signing.models import Signature
+from signing.tests import signing_helpers as signing
 
 ROLES = {
     "anonymous": None,

@@ -159,7 +159,7 @@ class PermissionMatrixTest(TestCase):
                     404,
                 )
                 self.assertEqual(
-                    self._get(role, "signatories:signature_image", slug=w.declaration.slug, pk=w.foreign_signature.pk),
+                    self._get(role, "signing:signature_image", slug=w.declaration.slug, pk=w.foreign_signature.pk),
                     404,
                 )
 
@@ -172,7 +172,7 @@ class PermissionMatrixTest(TestCase):
                 self.assertEqual(
                     self._get(role, "consultations:round", slug=w.other.slug, number=w.other_round.number), 404
                 )
-                self.assertEqual(self._get(role, "signatories:signing", slug=w.other.slug), 404)
+                self.assertEqual(self._get(role, "signing:signing", slug=w.other.slug), 404)
 
     def test_a_party_never_sees_another_partys_draft(self) -> None:
         """Gyeonggi's draft comment is 404 to Catalonia, the observer and even the secretariat."""

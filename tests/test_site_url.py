@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from declarations.models import Declaration
 from documents.selectors import verify_url
-from signatories.tests.signing_helpers import designate, open_signing
+from signing.tests.signing_helpers import designate, open_signing
 
 pytestmark = pytest.mark.django_db
 

@@ -30,8 +30,9 @@ from declarations.models import (
 from declarations.selectors import declaration_snapshot
 from declarations.services import clause_text_update, version_publish
 from documents.models import ExportJob, IssuedDocument
-from signatories.models import Membership, Party, Signature
-from signatories.tests.signing_helpers import (
+from signatories.models import Membership, Party
+from signing.models import Signature
+from signing.tests.signing_helpers import (
     decline,
     designate,
     open_signing,

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
 from backups.archive import FORMAT, PARTS
-from signatories.models import Signature
+from signing.models import Signature
 
 from .builders import signed_demo
 
@@ -53,7 +53,7 @@ def test_every_table_and_attachment_is_in_the_archive(archive: Path) -> None:
         files = {n.removeprefix("files/") for n in zf.namelist() if n.startswith("files/")}
     signatures = Signature.objects.all()
     assert files == {s.image.name for s in signatures if s.image} | {s.scan.name for s in signatures if s.scan}
-    assert manifest["records"]["signatories.signingevent"] == 4
+    assert manifest["records"]["signing.signingevent"] == 4
 
 
 def test_password_hashes_stay_out_unless_asked_for(archive: Path, tmp_path: Path) -> None:

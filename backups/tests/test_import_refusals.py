@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from declarations.models import ClauseText, Declaration
-from signatories.models import Party, Signature, SigningEvent
+from signatories.models import Party
+from signing.models import Signature, SigningEvent
 
 from .builders import media_files, rewrite, signed_demo
 
@@ -100,7 +101,7 @@ def test_a_missing_member_is_refused(archive: Path, tmp_path: Path, _own_media_r
 def test_a_forged_audit_entry_rolls_everything_back(archive: Path, _own_media_root: Path) -> None:
     """Records re-hashed in the manifest still fail the audit check; rows and files written so far are undone."""
     _empty(_own_media_root)
-    name = "records/signatories.signingevent.jsonl"
+    name = "records/signing.signingevent.jsonl"
     with zipfile.ZipFile(archive) as zf:
         events = [json.loads(line) for line in zf.read(name).decode().splitlines()]
     events[-1]["party_key"] = "catalonia"

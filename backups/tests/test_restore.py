@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from declarations.models import Declaration
 from declarations.services import version_publish
-from signatories.tests.signing_helpers import user
+from signing.tests.signing_helpers import user
 
 from .builders import build_full_record, fingerprint
 

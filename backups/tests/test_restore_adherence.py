@@ -11,12 +11,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from declarations.models import Declaration, DeclarationParty
-from signatories.models import Party, Signature, Signing, SigningParty
-from signatories.signing import adherence
-from signatories.signing.editions import editions
-from signatories.signing.services import signing_close
+from signatories.models import Party
 from signatories.tests.people_factories import make_party
-from signatories.tests.signing_helpers import signing_party, user
+from signing import adherence
+from signing.editions import editions
+from signing.models import Signature, Signing, SigningParty
+from signing.services import signing_close
+from signing.tests.signing_helpers import signing_party, user
 
 from .builders import signed_demo
 

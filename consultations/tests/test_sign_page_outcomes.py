@@ -10,7 +10,7 @@ import pytest
 from consultations import services
 from consultations.models import Comment
 from declarations.models import Declaration
-from signatories.tests.signing_helpers import designate, open_signing
+from signing.tests.signing_helpers import designate, open_signing
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,10 @@ from declarations.interchange import content_hash, parse
 from declarations.models import Declaration
 from documents.compose import print_image
 from documents.content import DocumentData, EventEntry, PartyEntry, SignatureEntry
-from signatories.models import Party, Signature, Signing, SigningParty
-from signatories.signing import services as signing_services
-from signatories.signing.images import clean_signature_image
+from signatories.models import Party
+from signing import services as signing_services
+from signing.images import clean_signature_image
+from signing.models import Signature, Signing, SigningParty
 
 # Printed under the signatures of the four demo parties (the same as the signing tests use).
 PRINTED = {

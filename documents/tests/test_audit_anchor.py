@@ -12,7 +12,7 @@ from django.db import connection
 from declarations.models import Declaration
 from documents.services import document_issue
 from documents.verification import extract_embedded_files
-from signatories.models import Signing, SigningEvent
+from signing.models import Signing, SigningEvent
 
 from .helpers import sign_manifesto, user
 

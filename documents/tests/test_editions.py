@@ -18,9 +18,10 @@ from documents.editions import submission_edition_issue
 from documents.models import ExportJob, IssuedDocument, Kind, Layout
 from documents.selectors import document_data, latest_submission, verify_upload
 from documents.verification import extract_embedded_files
-from signatories.models import Party, Signature, Signing, SigningEvent
-from signatories.signing import adherence
-from signatories.signing.services import SigningError
+from signatories.models import Party
+from signing import adherence
+from signing.models import Signature, Signing, SigningEvent
+from signing.services import SigningError
 
 from .helpers import pdftotext, sign_manifesto, user
 

@@ -14,8 +14,8 @@ from documents import services
 from documents.compose import ArchivalCheckError, document_context
 from documents.models import ExportJob, IssuedDocument, Kind, Layout
 from documents.selectors import document_data
-from signatories.signing import services as signing_services
-from signatories.signing.images import clean_signature_image
+from signing import services as signing_services
+from signing.images import clean_signature_image
 
 from .helpers import PRINTED, _signing_party, pdftotext, sign_manifesto, signature_png, user
 

@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 def rekey(apps, schema_editor):  # type: ignore[no-untyped-def]
     # The hashing functions are imported, not copied: the canonical form is the one verify_audit uses.
-    from signatories.signing.audit import GENESIS, audit_keys, entry_hash
+    from signing.audit import GENESIS, audit_keys, entry_hash
 
     SigningEvent = apps.get_model("signatories", "SigningEvent")
     key_id, keys = audit_keys()

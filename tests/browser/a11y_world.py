@@ -19,8 +19,9 @@ from consultations.models import Comment, CommentRound
 from declarations.demo import MANIFESTO_SLUG
 from declarations.models import Clause, ClauseText, Declaration
 from declarations.services import version_publish
-from signatories.models import Party, Signing
-from signatories.tests.signing_helpers import (
+from signatories.models import Party
+from signing.models import Signing
+from signing.tests.signing_helpers import (
     correct_clause,
     decline,
     designate,

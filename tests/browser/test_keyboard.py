@@ -15,7 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from consultations.models import Comment
 from declarations.models import ClauseText
-from signatories.models import Signature
+from signing.models import Signature
 from tests.browser.a11y_world import PROPOSAL_KEY, World, build_world
 from tests.browser.test_accessibility import SHOTS, TAGS, _describe, _violations
 

@@ -12,8 +12,8 @@ from playwright.sync_api import Page, expect
 
 from declarations.demo import MANIFESTO_SLUG
 from declarations.models import Declaration
-from signatories.models import Signature, Signing, SigningEvent
-from signatories.tests.signing_helpers import (
+from signing.models import Signature, Signing, SigningEvent
+from signing.tests.signing_helpers import (
     PRINTED,
     correct_clause,
     designate,
@@ -158,7 +158,7 @@ def test_full_signing_journey_with_a_correction(login, demo_live, tmp_path) -> N
     key = first_clause_key(declaration)
     correct_clause(declaration, key, "Artificial intelligence must serve people, with trust built in from the start.")
     from declarations.services import version_publish
-    from signatories.tests.signing_helpers import user
+    from signing.tests.signing_helpers import user
 
     version_publish(declaration=declaration, label="Final 30/09/2024", by=user("secretariat"))
     page = login("secretariat")

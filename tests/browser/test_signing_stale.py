@@ -11,9 +11,9 @@ from playwright.sync_api import Page, expect
 from declarations.demo import MANIFESTO_SLUG
 from declarations.models import ClauseText, Declaration
 from declarations.services import clause_text_update, version_publish
-from signatories.models import StaleTranslationConfirmation
 from signatories.people import account_update
-from signatories.tests.signing_helpers import designate, user
+from signing.models import StaleTranslationConfirmation
+from signing.tests.signing_helpers import designate, user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -26,8 +26,9 @@ from consultations.models import Comment
 from declarations.demo import MANIFESTO_SLUG
 from declarations.models import Declaration
 from documents.sealing import generate_dev_certificate
-from signatories.models import Party, Signature, Signing
-from signatories.tests.signing_helpers import PRINTED, designate, first_clause_key, sign, user
+from signatories.models import Party
+from signing.models import Signature, Signing
+from signing.tests.signing_helpers import PRINTED, designate, first_clause_key, sign, user
 
 from .test_signing import _sign
 

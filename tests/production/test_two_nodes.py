@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from declarations.demo import MANIFESTO_SLUG
-from signatories.tests.signing_helpers import PRINTED, png_bytes
+from signing.tests.signing_helpers import PRINTED, png_bytes
 
 from .conftest import Stack
 
@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.production, pytest.mark.browser]
 
 OPEN_SIGNING = (
     "from declarations.models import Declaration; "
-    "from signatories.tests.signing_helpers import open_signing, designate; "
+    "from signing.tests.signing_helpers import open_signing, designate; "
     f"s = open_signing(Declaration.objects.get(slug='{MANIFESTO_SLUG}')); designate(s, 'gyeonggi')"
 )
 

@@ -15,7 +15,8 @@ from consultations import services as consultations
 from consultations.models import Comment, CommentReply, CommentRound, RoundInvitation
 from declarations.models import Clause, ClauseText, Declaration, DeclarationVersion, Section
 from documents.sealing import generate_dev_certificate
-from signatories.models import Party, Signature, SigningEvent, SigningParty
+from signatories.models import Party
+from signing.models import Signature, SigningEvent, SigningParty
 
 DEMO_PARTIES = ["gyeonggi", "catalonia", "kyoto", "occitanie"]
 CLAUSE_KEY = "recommendation-5"

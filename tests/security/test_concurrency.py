@@ -21,10 +21,11 @@ from django.db import connection, connections
 from consultations import services as consultations
 from consultations.models import Comment, CommentRound, RoundInvitation
 from declarations.demo import seed_demo
-from signatories.models import Membership, Signature
-from signatories.signing import services as signing_services
-from signatories.signing.images import clean_signature_image
-from signatories.tests.signing_helpers import PRINTED, designate, open_signing, png_bytes, signing_party
+from signatories.models import Membership
+from signing import services as signing_services
+from signing.images import clean_signature_image
+from signing.models import Signature
+from signing.tests.signing_helpers import PRINTED, designate, open_signing, png_bytes, signing_party
 
 from .conftest import open_round, party, user
 

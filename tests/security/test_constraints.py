@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from consultations.models import Comment, RoundInvitation
 from declarations.models import Clause, ClauseText, Declaration, DeclarationVersion, Section
-from signatories.models import Signature, SigningEvent
-from signatories.tests.signing_helpers import designate, open_signing, sign
+from signing.models import Signature, SigningEvent
+from signing.tests.signing_helpers import designate, open_signing, sign
 
 from .conftest import clause, open_round, party, user
 

@@ -15,8 +15,8 @@ from declarations.models import ClauseText, Declaration, Section
 from declarations.services import clause_text_update, section_update, version_publish
 from documents.models import Kind
 from documents.services import document_issue
-from signatories.signing import services as signing_services
-from signatories.tests.signing_helpers import designate, open_signing, signing_party
+from signing import services as signing_services
+from signing.tests.signing_helpers import designate, open_signing, signing_party
 
 from . import corpus
 from .conftest import CLAUSE_KEY, clause, user
@@ -72,8 +72,8 @@ def test_submission_pdf_prints_hostile_text_literally(demo: Declaration, seal: A
         by=user("gyeonggi.focal"),
     )
     signing.refresh_from_db()
-    from signatories.signing.images import clean_signature_image
-    from signatories.tests.signing_helpers import committed, png_bytes
+    from signing.images import clean_signature_image
+    from signing.tests.signing_helpers import committed, png_bytes
 
     with committed():  # the image is stored once the signing commits
         signing_services.signature_sign(

@@ -12,8 +12,9 @@ from django.utils import timezone
 from PIL import Image
 
 from declarations.models import Declaration
-from signatories.models import Membership, Signature, Signing
-from signatories.tests.signing_helpers import designate, drawing_data_url, open_signing
+from signatories.models import Membership
+from signing.models import Signature, Signing
+from signing.tests.signing_helpers import designate, drawing_data_url, open_signing
 
 from . import corpus
 from .conftest import db_state, user
@@ -129,7 +130,7 @@ def test_bad_designation_is_refused_and_changes_nothing(demo: Declaration, user_
 
 def test_designation_service_refuses_nul_and_overlong_values(demo: Declaration) -> None:
     """signatory_designate checks NUL and lengths itself, not only the form (PostgreSQL would 500)."""
-    from signatories.signing import services
+    from signing import services
 
     signing = open_signing(demo)
     sp = signing.parties.get(party__key="gyeonggi")

@@ -16,10 +16,10 @@ from consultations.models import CommentRound
 from declarations.interchange import InterchangeError, parse
 from declarations.models import ClauseText, Declaration, Section
 from declarations.services import DeclarationError, version_publish
-from signatories.models import SigningParty
 from signatories.services import PartyError, party_upsert
-from signatories.signing.services import SigningError, signatory_designate
-from signatories.tests import signing_helpers as signing
+from signing.models import SigningParty
+from signing.services import SigningError, signatory_designate
+from signing.tests import signing_helpers as signing
 
 from . import corpus
 from .conftest import CLAUSE_KEY, db_state, user
@@ -179,7 +179,7 @@ def test_every_text_field_of_every_form_follows_the_rules() -> None:
     from consultations import forms as consultation_forms
     from declarations import forms as drafting_forms
     from documents import forms as document_forms
-    from signatories.signing import forms as signing_forms
+    from signing import forms as signing_forms
 
     plain: list[str] = []
     for module in (consultation_forms, drafting_forms, document_forms, signing_forms):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from declarations import akn
 from declarations.models import Declaration
-from signatories.signing.akn import signatures_for
+from signing.akn import signatures_for
 
 
 class Command(BaseCommand):

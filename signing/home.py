@@ -1,0 +1,224 @@
+"""Reads for the home page: what is waiting for this person, across the declarations they can see.
+
+It sits at the signing level because it reads rounds and comments (consultations) and signings,
+and the apps depend on each other in the order parties → declarations → consultations → signing →
+documents: no lower app may import these. Every list is one query, however many declarations,
+rounds or parties there are (tests/test_query_budgets.py and signing/tests/test_home.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from config.auth_types import AnyUser
+from consultations.models import Comment, CommentRound, RoundInvitation
+from declarations.models import Declaration
+from declarations.permissions import EDIT, declarations_for
+from signatories.models import Membership
+
+from .models import Signature, Signing, SigningParty
+
+DRAFTING_ROLES = (Membership.Role.REVIEWER, Membership.Role.FOCAL_POINT)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far something has come: `done` of `total`, for the bar and its text alternative."""
+
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass
+class Waiting:
+    """Everything on one person's home page; each list is already in deadline order."""
+
+    rounds_to_review: list[CommentRound] = field(default_factory=list)  # .my_drafts
+    rounds_to_submit: list[CommentRound] = field(default_factory=list)  # .party_drafts, .party_key
+    to_designate: list[SigningParty] = field(default_factory=list)
+    to_sign: list[SigningParty] = field(default_factory=list)
+    to_adhere: list[SigningParty] = field(default_factory=list)  # invited after close (issue 21)
+    awaiting_decision: list[CommentRound] = field(default_factory=list)  # .undecided
+    unanswered: list[CommentRound] = field(default_factory=list)  # .progress
+    signing_progress: list[Signing] = field(default_factory=list)  # .progress
+    stale_translations: list[Declaration] = field(default_factory=list)  # .stale
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(
+            (
+                self.rounds_to_review,
+                self.rounds_to_submit,
+                self.to_designate,
+                self.to_sign,
+                self.to_adhere,
+                self.awaiting_decision,
+                self.unanswered,
+                self.signing_progress,
+                self.stale_translations,
+            )
+        )
+
+
+def _open_rounds(now: datetime.datetime) -> QuerySet[CommentRound]:
+    # CommentRound.is_open() in SQL: open until the deadline, or until an earlier early close.
+    return (
+        CommentRound.objects.filter(deadline__gt=now)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=now))
+        .select_related("declaration")
+        .order_by("deadline", "declaration__slug", "number")
+    )
+
+
+def waiting_for(user: AnyUser, now: datetime.datetime | None = None, *, visible: list[int] | None = None) -> Waiting:
+    """What waits for `user`: as reviewer, focal point, signatory and secretariat, within what they can see.
+
+    `visible`: the ids of the declarations the user may see, when the caller has them already.
+    """
+    adhered = Signature.objects.filter(
+        signing=OuterRef("signing"), party=OuterRef("party"), status=Signature.Status.ADHERED
+    )
+    waiting = Waiting()
+    if not user.is_authenticated or not user.is_active:
+        return waiting
+    now = now or timezone.now()
+    if visible is None:
+        visible = list(declarations_for(user).values_list("pk", flat=True))
+    if not visible:
+        return waiting
+    memberships = list(Membership.objects.filter(user=user).values_list("party_id", "role"))
+    drafting = {party for party, role in memberships if role in DRAFTING_ROLES}
+    focal = {party for party, role in memberships if role == Membership.Role.FOCAL_POINT}
+
+    if drafting:
+        waiting.rounds_to_review = list(
+            _open_rounds(now)
+            .filter(declaration__in=visible, invitations__party__in=drafting)
+            .annotate(
+                my_drafts=Count(
+                    "comments",
+                    filter=Q(comments__author=user, comments__status=Comment.Status.DRAFT),
+                    distinct=True,
+                )
+            )
+        )
+    if focal:
+        # A focal point's party still owes an answer: it has not submitted nor said "no comments".
+        pending = RoundInvitation.objects.filter(
+            round=OuterRef("pk"), party__in=focal, response=RoundInvitation.Response.PENDING
+        )
+        waiting.rounds_to_submit = list(
+            _open_rounds(now)
+            .filter(declaration__in=visible)
+            .filter(Exists(pending))
+            .annotate(
+                party_drafts=Count(
+                    "comments",
+                    filter=Q(comments__party__in=focal, comments__status=Comment.Status.DRAFT),
+                )
+            )
+        )
+        # One line per round: the focal point's "submit" line already counts the party's drafts.
+        owing = {r.pk for r in waiting.rounds_to_submit}
+        waiting.rounds_to_review = [r for r in waiting.rounds_to_review if r.pk not in owing]
+        # Open signings, and closed ones whose party was invited to adhere and has not yet.
+        waiting.to_designate = list(
+            SigningParty.objects.filter(
+                Q(signing__status=Signing.Status.OPEN)
+                | Q(signing__status=Signing.Status.CLOSED, adherence_invited_at__isnull=False),
+                signing__declaration__in=visible,
+                party__in=focal,
+                signatory__isnull=True,
+            )
+            .exclude(Exists(adhered))
+            .select_related("party", "signing__declaration")
+            .order_by("signing__deadline", "signing__declaration__slug", "party__short_name")
+        )
+    answered = Signature.objects.filter(signing=OuterRef("signing"), party=OuterRef("party"), status__in=Signature.LIVE)
+    waiting.to_adhere = list(
+        SigningParty.objects.filter(
+            signing__declaration__in=visible,
+            signing__status=Signing.Status.CLOSED,
+            adherence_invited_at__isnull=False,
+            signatory=user,
+        )
+        .exclude(Exists(adhered))
+        .select_related("party", "signing__declaration")
+        .order_by("adherence_invited_at", "signing__declaration__slug", "party__short_name")
+    )
+    waiting.to_sign = list(
+        SigningParty.objects.filter(
+            signing__declaration__in=visible, signing__status=Signing.Status.OPEN, signatory=user
+        )
+        .exclude(Exists(answered))
+        .select_related("party", "signing__declaration")
+        .order_by("signing__deadline", "signing__declaration__slug", "party__short_name")
+    )
+
+    edited = list(declarations_for(user, EDIT).values_list("pk", flat=True))
+    if edited:
+        _secretariat(waiting, edited, now)
+    return waiting
+
+
+def _secretariat(waiting: Waiting, declarations: list[int], now: datetime.datetime) -> None:
+    """Comments awaiting a decision, unanswered parties, signing progress, translations to update."""
+    # Counted per round in a subquery that the partial index comment_undecided answers; a join with a
+    # filtered Count read all 10,000 comments of a UN-scale declaration on every dashboard view.
+    undecided = (
+        Comment.objects.filter(round=OuterRef("pk"), status=Comment.Status.SUBMITTED, disposition="")
+        .order_by()
+        .values("round")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    waiting.awaiting_decision = list(
+        CommentRound.objects.filter(declaration__in=declarations)
+        .annotate(undecided=Subquery(undecided))
+        .filter(undecided__gt=0)
+        .select_related("declaration")
+        .order_by("declaration__slug", "number")
+    )
+    rounds = list(
+        _open_rounds(now)
+        .filter(declaration__in=declarations)
+        .annotate(
+            invited=Count("invitations"),
+            answered=Count("invitations", filter=~Q(invitations__response=RoundInvitation.Response.PENDING)),
+        )
+        .filter(invited__gt=0)
+    )
+    for round_ in rounds:
+        round_.progress = Progress(round_.answered, round_.invited)  # type: ignore[attr-defined]
+    waiting.unanswered = [r for r in rounds if r.answered < r.invited]  # type: ignore[attr-defined]
+    signings: list[Signing] = list(
+        Signing.objects.filter(declaration__in=declarations, status=Signing.Status.OPEN)
+        .annotate(
+            total=Count("parties", distinct=True),
+            signed=Count("signatures", filter=Q(signatures__status=Signature.Status.SIGNED), distinct=True),
+        )
+        .select_related("declaration")
+        .order_by("deadline", "declaration__slug")
+    )
+    for signing in signings:
+        signing.progress = Progress(signing.signed, signing.total)  # type: ignore[attr-defined]
+    waiting.signing_progress = signings
+    stale = Q(
+        clauses__texts__needs_review=True,
+        clauses__deleted_at__isnull=True,
+        clauses__section__deleted_at__isnull=True,
+    )
+    waiting.stale_translations = list(
+        Declaration.objects.filter(pk__in=declarations)
+        .annotate(stale=Count("clauses__texts", filter=stale))
+        .filter(stale__gt=0)
+        .order_by("slug")
+    )
