@@ -33,6 +33,8 @@ class Signing(models.Model):
     )
 
     class Meta:
+        # Tables keep the names they had inside signatories (signing/migrations/0001_initial.py).
+        db_table = "signatories_signing"
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=["open", "closed"]), name="signing_status_valid"),
         ]
@@ -73,6 +75,7 @@ class SigningParty(models.Model):
     added_for_adherence = models.BooleanField(_("added to adhere after close"), default=False)
 
     class Meta:
+        db_table = "signatories_signingparty"
         ordering = ["signing_id", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["signing", "party"], name="signingparty_unique"),
@@ -96,6 +99,7 @@ class StaleTranslationConfirmation(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"))
 
     class Meta:
+        db_table = "signatories_staletranslationconfirmation"
         ordering = ["signing_id", "confirmed_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["signing", "version"], name="staleconfirmation_one_per_version"),
@@ -185,6 +189,7 @@ class Signature(models.Model):
     )
 
     class Meta:
+        db_table = "signatories_signature"
         ordering = ["signing_id", "signed_at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -285,6 +290,7 @@ class SigningEvent(models.Model):
     legacy_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
+        db_table = "signatories_signingevent"
         ordering = ["declaration_id", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["declaration", "seq"], name="signingevent_unique_seq"),

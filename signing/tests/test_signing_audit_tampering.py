@@ -163,10 +163,13 @@ def _make_legacy(declaration: Declaration) -> list[str]:
 
 
 def _rekey() -> None:
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
+    # The migration's own models: SigningEvent was signatories' then (signing's since issue 19).
+    state = MigrationLoader(connection).project_state(("signatories", "0003_signingevent_keyed"))
     migration = importlib.import_module("signatories.migrations.0003_signingevent_keyed")
-    migration.rekey(apps, None)
+    migration.rekey(state.apps, None)
 
 
 def test_the_migration_rekeys_intact_legacy_chains(trail: Declaration) -> None:
