@@ -19,13 +19,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from config.auth_types import User
 from config.text import one_line, show_controls
-from declarations.models import Declaration
 
 from .models import AccountSettings, MailDelivery, NotificationPreference
 
@@ -116,18 +115,26 @@ def send_to(targets: list[Reader], *, subject: Subject, template: str, context: 
     """Record one e-mail per reader, rendered now for that reader, and send them once the change commits."""
     if not targets:
         return
-    declaration = context.get("declaration")
-    if not isinstance(declaration, Declaration) or declaration.pk is None:
-        declaration = None
+    declaration_id = _declaration_id(context)
     ids = []
     for reader in targets:
         text, body = render_for(reader, subject=subject, template=template, context=context)
         delivery = MailDelivery.objects.create(
-            declaration=declaration, recipient=reader.user, to_address=reader.email, subject=text, body=body
+            declaration_id=declaration_id, recipient=reader.user, to_address=reader.email, subject=text, body=body
         )
         ids.append(delivery.pk)
     # robust: whatever happens while queueing is logged, never raised into the request.
     transaction.on_commit(lambda: _enqueue(ids), robust=True)
+
+
+def _declaration_id(context: dict[str, object]) -> int | None:
+    """The id of the saved declaration an e-mail is about, if its context names one (MailDelivery.declaration)."""
+    # The model is read from the foreign key, not imported: parties sit below declarations.
+    model = MailDelivery._meta.get_field("declaration").related_model
+    declaration = context.get("declaration")
+    if isinstance(model, type) and isinstance(declaration, model) and declaration.pk is not None:
+        return int(declaration.pk)
+    return None
 
 
 def notify(users: Iterable[User], *, subject: Subject, template: str, context: dict[str, object] | None = None) -> None:
@@ -191,10 +198,10 @@ def retry_due(*, now: datetime | None = None) -> int:
     return len(ids)
 
 
-def undelivered_count(declaration: Declaration) -> int:
+def undelivered_count(declaration: models.Model) -> int:
     """How many of the declaration's e-mails failed and are retrying or given up (shown to the secretariat)."""
     failed = (MailDelivery.Status.RETRYING, MailDelivery.Status.FAILED)
-    return MailDelivery.objects.filter(declaration=declaration, status__in=failed).count()
+    return MailDelivery.objects.filter(declaration_id=declaration.pk, status__in=failed).count()
 
 
 def set_email_notifications(*, user: User, enabled: bool) -> NotificationPreference:

@@ -17,8 +17,6 @@ from django.urls import reverse
 from declarations.creation import CreationError, declaration_create, read_upload, split_number
 from declarations.demo import MANIFESTO_FILE
 from declarations.models import ClauseText, Declaration, Section
-from declarations.participation import party_remove
-from declarations.services import DeclarationError
 from signatories.tests.people_factories import make_party, make_secretariat, make_user
 
 pytestmark = pytest.mark.django_db
@@ -203,33 +201,6 @@ def test_parties_from_the_un_list_and_the_directory_and_removal() -> None:
     outsider = Client()
     outsider.force_login(make_user("outsider"))
     assert outsider.get(reverse("declarations:parties", args=[declaration.slug])).status_code == 404
-
-
-def test_a_party_that_has_acted_cannot_be_removed() -> None:
-    """Gyeonggi answered a comment round on the demo: removing it is refused; Kyoto, silent, can go."""
-    import datetime
-
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from consultations.services import party_submit_no_comments, round_open
-    from declarations.demo import seed_demo
-
-    declaration = seed_demo(create_users=True)
-    users = get_user_model().objects
-    round_ = round_open(
-        declaration=declaration,
-        version=declaration.versions.get(),
-        deadline=timezone.now() + datetime.timedelta(days=7),
-        by=users.get(username="secretariat"),
-    )
-    gyeonggi = declaration.participations.get(party__key="gyeonggi").party
-    party_submit_no_comments(round=round_, party=gyeonggi, by=users.get(username="gyeonggi.focal"))
-    with pytest.raises(DeclarationError, match="cannot be removed"):
-        party_remove(declaration=declaration, party=gyeonggi, by=None)
-    kyoto = declaration.participations.get(party__key="kyoto").party
-    party_remove(declaration=declaration, party=kyoto, by=None)
-    assert not declaration.participations.filter(party=kyoto).exists()
 
 
 def test_create_declaration_and_import_parties_commands(tmp_path: Path) -> None:

@@ -8,12 +8,10 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from declarations.models import Declaration
-from documents.compose import document_context, document_html
-from documents.selectors import document_data
 from signing.models import Signature, SigningEvent
 from signing.refusals import signature_record_refusal
-from signing.selectors import signing_board, signing_record
-from signing.services import SigningError, signing_close
+from signing.selectors import signing_board
+from signing.services import SigningError
 
 from .signing_helpers import committed, designate, open_signing, sign, signing_party, user
 
@@ -99,26 +97,6 @@ def test_constraint_refuses_absent_method_on_a_signature(demo: Declaration) -> N
         Signature.objects.filter(pk=signature.pk).update(status="signed")
 
 
-def test_pdf_and_certificate_count_declined_and_absent_never_as_signatories(demo: Declaration) -> None:
-    """Signed / declined / did not take part / did not answer; only signers are signatories."""
-    signing = open_signing(demo)
-    designate(signing, "gyeonggi")
-    sign(signing, "gyeonggi")
-    _refuse(signing, "occitanie", reason="Not approved.", public=True)
-    _refuse(signing, "kyoto", outcome="absent")
-    signing_close(signing=signing, by=user("secretariat"))
-    record = signing_record(demo)
-    assert record is not None
-    data = document_data(version=record.version, kind="submission", languages=["en"], layout="single")
-    assert [s.party.key for s in data.signatures] == ["gyeonggi"]
-    assert [p.key for p in data.parties] == ["gyeonggi"]
-    assert [d.party.key for d in data.declines] == ["occitanie"] and data.declines[0].reason == "Not approved."
-    assert [p.key for p in data.absent] == ["kyoto"]
-    assert [p.key for p in data.not_signed] == ["catalonia"]
-    context = document_context(data, {})
-    assert context["counts"] == "1 signed, 1 declined, 1 did not take part, 1 did not answer, of 4 parties"
-
-
 def test_audit_stays_valid_after_recorded_refusals(demo: Declaration, capsys: pytest.CaptureFixture[str]) -> None:
     signing = open_signing(demo)
     _refuse(signing, "occitanie", reason="Internal note.")
@@ -160,18 +138,3 @@ def test_the_party_reads_what_was_recorded_on_its_page(user_client, demo: Declar
     _refuse(signing, "kyoto", outcome="absent", reason="Delegation absent.")
     page = user_client("kyoto.focal").get(f"/d/{demo.slug}/signing/party/kyoto/").content.decode()
     assert "that your party did not take part" in page and "Your party declined" not in page
-
-
-def test_the_pdf_prints_non_participants_in_their_own_section(demo: Declaration) -> None:
-    signing = open_signing(demo)
-    designate(signing, "gyeonggi")
-    sign(signing, "gyeonggi")
-    _refuse(signing, "kyoto", outcome="absent")
-    signing_close(signing=signing, by=user("secretariat"))
-    record = signing_record(demo)
-    assert record is not None
-    data = document_data(version=record.version, kind="submission", languages=["en"], layout="single")
-    html = document_html(data, {})
-    section = html.split("Parties that did not take part", 1)[1].split("</ul>", 1)[0]
-    assert "Kyoto" in section
-    assert "Kyoto" not in html.split("Parties that did not take part", 1)[0].split("signature-pages", 1)[1]
