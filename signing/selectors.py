@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from consultations import selectors as consultation_selectors
 from declarations.models import Declaration, DeclarationVersion
 from declarations.redline import ClauseDiff, diff_documents
 from declarations.snapshot import Section, Snapshot
@@ -529,13 +530,9 @@ def changes_since(old: DeclarationVersion, new: DeclarationVersion, language: st
     return [c for c in diff.clauses() if c.status != "unchanged"]
 
 
-def comment_outcomes(declaration: Declaration, party: Party) -> list[Any] | None:
-    """The party's comments and how each was treated, from consultations when that app provides it."""
-    try:
-        from consultations.selectors import party_comment_outcomes
-    except ImportError:
-        return None
-    return list(party_comment_outcomes(declaration=declaration, party=party))
+def comment_outcomes(declaration: Declaration, party: Party) -> list[consultation_selectors.CommentOutcome]:
+    """The party's comments and how each was treated (signing sits above consultations)."""
+    return list(consultation_selectors.party_comment_outcomes(declaration=declaration, party=party))
 
 
 def comment_outcomes_stamp(declaration: Declaration) -> str:
