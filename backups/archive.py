@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -57,7 +58,12 @@ MANIFEST = "manifest.json"
 RECORDS = "records/"
 FILES = "files/"
 CHUNK = 500
-APPS = ["auth", "signatories", "declarations", "consultations", "documents"]
+APPS = ["auth", "signatories", "declarations", "consultations", "signing", "documents"]
+# Archives written before signing became its own app (issue 19) hold its tables as
+# `signatories.<model>`: the rows are the same, read under the label the model has now.
+RENAMED_LABELS = {
+    f"signatories.{m._meta.model_name}": m._meta.label_lower for m in apps.get_app_config("signing").get_models()
+}
 
 
 class ArchiveError(Exception):
@@ -406,6 +412,7 @@ def open_archive(zf: zipfile.ZipFile) -> Archive:
     for name in members:
         if name.startswith(RECORDS):
             label = name.removeprefix(RECORDS).removesuffix(".jsonl")
+            label = RENAMED_LABELS.get(label, label)
             try:
                 archive.records[label] = [json.loads(line) for line in archive.read(name).decode().splitlines()]
             except ValueError as exc:
