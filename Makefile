@@ -33,7 +33,7 @@ help:
 	@echo "make test           the whole suite on SQLite (unit, integration, Chromium browser tests)"
 	@echo "make test-postgres  the same suite on PostgreSQL ($(PG_URL))"
 	@echo "make smoke          the production stack on PostgreSQL + Redis: gunicorn x2, worker, Chromium"
-	@echo "make lint           ruff + mypy"
+	@echo "make lint           ruff + mypy + import-linter (apps import only downward)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@PYTHON=$$($(find_python)) || { echo "Accord needs Python 3.12 or newer (python3.13 or python3.12 on PATH, or via pyenv). Install one, e.g. 'apt-get install python3.12 python3.12-venv'."; exit 1; }; \
@@ -95,6 +95,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Re-cut the interface's Hangul web fonts from documents/fonts/nanum (config/webfonts.py).
 webfonts: venv
