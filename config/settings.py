@@ -203,7 +203,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "signatories:home"
+LOGIN_REDIRECT_URL = "signing:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-guardian: no anonymous user object; outsiders are answered by our loaders with 404.

@@ -188,7 +188,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 _("Welcome. You are now: %(role)s, %(place)s.")
                 % {"role": invitation.role_label(), "place": invitation.place()},
             )
-            response = redirect("signatories:home")
+            response = redirect("signing:home")
             _set_language_cookie(response, user)
             return response
     return render(
@@ -229,7 +229,7 @@ def person_deactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = ""
-    return redirect(back or "signatories:home")
+    return redirect(back or "signing:home")
 
 
 @login_required

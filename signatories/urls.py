@@ -2,11 +2,9 @@ from django.urls import path
 
 from . import directory_views as directory
 from . import people_views as people
-from .signing import frozen_text, home_views
 
 app_name = "signatories"
 urlpatterns = [
-    path("", home_views.home, name="home"),
     path("account/", people.account_settings, name="account"),
     path("secretariats/", people.secretariat_list, name="secretariats"),
     path("secretariats/<slug:slug>/", people.secretariat_detail, name="secretariat"),
@@ -21,5 +19,4 @@ urlpatterns = [
     path("parties/import/cancel/", directory.party_import_cancel, name="party_import_cancel"),
     path("parties/<slug:key>/", directory.party_detail, name="party"),
     path("parties/<slug:key>/edit/", directory.party_edit, name="party_edit"),
-    path("d/<slug:slug>/signing/text/<str:digest>/", frozen_text.signing_text, name="signing_text"),
 ]

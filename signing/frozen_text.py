@@ -46,7 +46,7 @@ class FrozenReading:
 
     def url(self, signing: Signing) -> str:
         digest = caching.key_digest(self.key)
-        address = reverse("signatories:signing_text", args=[signing.declaration.slug, digest])
+        address = reverse("signing:signing_text", args=[signing.declaration.slug, digest])
         return f"{address}?{urlencode({'lang': self.lang})}"
 
 

@@ -1,10 +1,13 @@
 from django.urls import path
 
 from . import adherence_views as adherence
+from . import frozen_text, home_views
 from . import views as signing
 
 app_name = "signing"
 urlpatterns = [
+    path("", home_views.home, name="home"),
+    path("d/<slug:slug>/signing/text/<str:digest>/", frozen_text.signing_text, name="signing_text"),
     path("d/<slug:slug>/signing/", signing.signing_board, name="signing"),
     path("d/<slug:slug>/signing/open/", signing.signing_open, name="signing_open"),
     path("d/<slug:slug>/signing/reopen/", signing.signing_reopen, name="signing_reopen"),

@@ -44,7 +44,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     # An address no text has: insiders are sent to the page (which names the current one).
     "declarations:detail_text": lambda w: {**d(w), "digest": "0" * 64},
     # An address no text has: insiders are sent to the signing board.
-    "signatories:signing_text": lambda w: {**d(w), "digest": "0" * 64},
+    "signing:signing_text": lambda w: {**d(w), "digest": "0" * 64},
     "declarations:compare_text": lambda w: {**d(w), "digest": "0" * 64},
     "declarations:clause": lambda w: {**d(w), "key": "recommendation-5"},
     "declarations:clause_edit": lambda w: {**d(w), "key": "recommendation-5", "language": "en"},

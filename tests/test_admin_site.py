@@ -57,14 +57,14 @@ def test_admin_at_a_configured_path(demo: Any) -> None:
         assert client.get("/admin/login/").status_code == 404
         assert client.get("/ops/back-office-7f3a/login/").status_code == 200
         client.force_login(root)
-        page = client.get(reverse("signatories:home")).content.decode()
+        page = client.get(reverse("signing:home")).content.decode()
         assert 'href="/ops/back-office-7f3a/"' in page
 
 
 @pytest.mark.django_db
 def test_back_office_link_only_for_superusers(user_client: Any) -> None:
     """The secretariat's top bar has no "Back office" link (it cannot use the admin)."""
-    page = user_client("secretariat").get(reverse("signatories:home")).content.decode()
+    page = user_client("secretariat").get(reverse("signing:home")).content.decode()
     assert "Back office" not in page
 
 

@@ -43,7 +43,7 @@ def test_an_invitation_lets_a_new_person_choose_a_password_once() -> None:
     user = get_user_model().objects.get(email="Anne@bretagne.example")
     assert user.check_password(PASSWORD) and user.get_full_name() == "Anne Kerouac"
     assert Membership.objects.filter(user=user, party=party, role="focal_point").exists()
-    assert client.get(reverse("signatories:home")).status_code == 200  # logged in
+    assert client.get(reverse("signing:home")).status_code == 200  # logged in
     again = Client().get(link)
     assert again.status_code == 410 and "already been used" in again.content.decode()
 

@@ -20,7 +20,7 @@ from signing.models import Signing
 from signing.tests import signing_helpers as signing
 
 pytestmark = pytest.mark.django_db
-HOME = reverse("signatories:home")
+HOME = reverse("signing:home")
 
 
 def _user(username: str) -> Any:
