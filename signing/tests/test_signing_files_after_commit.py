@@ -48,7 +48,7 @@ def test_a_rolled_back_signature_leaves_no_image(demo: Declaration) -> None:
     designate(signing, "gyeonggi")
     before = _stored("signatures")
     with (
-        mock.patch("signing.services.audit_append", side_effect=RuntimeError("audit down")),
+        mock.patch("signing.services.answers.audit_append", side_effect=RuntimeError("audit down")),
         pytest.raises(RuntimeError, match="audit down"),
     ):
         sign(signing, "gyeonggi")
@@ -82,7 +82,7 @@ def test_a_rolled_back_paper_record_leaves_no_scan(demo: Declaration) -> None:
     signing = open_signing(demo)
     before = _stored("signing-scans")
     with (
-        mock.patch("signing.services.audit_append", side_effect=RuntimeError("audit down")),
+        mock.patch("signing.services.answers.audit_append", side_effect=RuntimeError("audit down")),
         pytest.raises(RuntimeError, match="audit down"),
     ):
         record_paper(signing, "gyeonggi")
