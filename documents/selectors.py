@@ -17,7 +17,7 @@ from declarations.snapshot import Snapshot
 from signatories.models import Party
 from signing.editions import Edition, editions, latest_edition
 from signing.models import Signature, Signing
-from signing.selectors import signing_record
+from signing.record import signing_record
 from signing.stale import StaleText, stale_confirmation
 
 from .compose import print_image

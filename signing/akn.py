@@ -5,7 +5,7 @@ from __future__ import annotations
 from declarations.akn import AknSignature
 from declarations.models import DeclarationVersion
 
-from .selectors import signing_record
+from .record import signing_record
 
 
 def signatures_for(version: DeclarationVersion) -> list[AknSignature]:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import adherence_views as adherence
 from . import frozen_text, home_views
+from . import record_views as record
 from . import views as signing
 
 app_name = "signing"
@@ -13,16 +14,16 @@ urlpatterns = [
     path("d/<slug:slug>/signing/reopen/", signing.signing_reopen, name="signing_reopen"),
     path("d/<slug:slug>/signing/close/", signing.signing_close, name="signing_close"),
     path("d/<slug:slug>/signing/remind/", signing.signing_remind, name="signing_remind"),
-    path("d/<slug:slug>/signing/audit/", signing.audit_trail, name="signing_audit"),
+    path("d/<slug:slug>/signing/audit/", record.audit_trail, name="signing_audit"),
     path("d/<slug:slug>/signing/adherence/invite/", adherence.invite, name="adherence_invite"),
     path("d/<slug:slug>/signing/party/<slug:party>/", signing.sign, name="sign"),
     path("d/<slug:slug>/signing/party/<slug:party>/designate/", signing.designate, name="designate"),
     path("d/<slug:slug>/signing/party/<slug:party>/decline/", signing.decline, name="decline"),
     path("d/<slug:slug>/signing/party/<slug:party>/revoke/", signing.revoke, name="revoke"),
-    path("d/<slug:slug>/signing/party/<slug:party>/record/", signing.record_offline, name="record_offline"),
-    path("d/<slug:slug>/signing/party/<slug:party>/refusal/", signing.record_refusal, name="record_refusal"),
+    path("d/<slug:slug>/signing/party/<slug:party>/record/", record.record_offline, name="record_offline"),
+    path("d/<slug:slug>/signing/party/<slug:party>/refusal/", record.record_refusal, name="record_refusal"),
     path("d/<slug:slug>/signing/party/<slug:party>/adhere/", adherence.adhere, name="adhere"),
     path("d/<slug:slug>/signing/party/<slug:party>/adherence/", adherence.record, name="record_adherence"),
-    path("d/<slug:slug>/signing/signatures/<int:pk>/image/", signing.signature_image, name="signature_image"),
-    path("d/<slug:slug>/signing/signatures/<int:pk>/scan/", signing.signature_scan, name="signature_scan"),
+    path("d/<slug:slug>/signing/signatures/<int:pk>/image/", record.signature_image, name="signature_image"),
+    path("d/<slug:slug>/signing/signatures/<int:pk>/scan/", record.signature_scan, name="signature_scan"),
 ]

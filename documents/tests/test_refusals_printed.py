@@ -8,8 +8,8 @@ from declarations.models import Declaration
 from documents.compose import document_context, document_html
 from documents.selectors import document_data
 from signing.models import Signature
+from signing.record import signing_record
 from signing.refusals import signature_record_refusal
-from signing.selectors import signing_record
 from signing.services import signing_close
 from signing.tests.signing_helpers import committed, designate, open_signing, sign, signing_party, user
 

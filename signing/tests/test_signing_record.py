@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from declarations.models import Declaration
-from signing.selectors import signing_record
+from signing.record import signing_record
 from signing.services import SigningError, signing_close
 
 from .signing_helpers import decline, designate, open_signing, record_paper, sign, user
