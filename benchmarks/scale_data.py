@@ -11,10 +11,7 @@ known password must never reach a database that could be promoted (decision 5 in
 
 from __future__ import annotations
 
-import io
 import random
-import uuid
-from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -22,7 +19,6 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from consultations.models import Comment, CommentReply, CommentRound, RoundInvitation
@@ -37,94 +33,44 @@ from declarations.models import (
 )
 from declarations.services import declaration_grant_secretariat, declaration_set_status, version_publish
 from signatories.models import Membership, Party
-from signing import services as signing_services
-from signing.images import clean_signature_image
-from signing.models import Signature, Signing, SigningEvent, SigningParty
+from signing.models import Signature, Signing, SigningEvent
 
-SLUG = "un-scale-declaration"
-SMALL_SLUG = "un-scale-small"
-LANGUAGES = ["en", "fr", "es", "ar", "zh", "ru"]
+from .scale_base import (
+    DISPOSITION_REASONS,
+    FULL,
+    LANGUAGES,
+    SLUG,
+    SMALL,
+    SMALL_SLUG,
+    WORDS,
+    ScaleSize,
+    _party_key,
+    _prefix,
+    _sentence,
+    clause_text,
+    scaled,
+    secretariat_username,
+)
+from .scale_signing import build_signing
 
-_PHRASES = {
-    "en": "states shall cooperate to ensure that artificial intelligence systems are safe secure trustworthy and "
-    "respect human rights including privacy and equality before the law while promoting innovation",
-    "fr": "les états coopèrent afin que les systèmes d'intelligence artificielle soient sûrs fiables et respectueux "
-    "des droits humains notamment la vie privée et l'égalité devant la loi tout en favorisant l'innovation",
-    "es": "los estados cooperarán para garantizar que los sistemas de inteligencia artificial sean seguros fiables y "
-    "respetuosos de los derechos humanos incluida la privacidad y la igualdad ante la ley",
-    "ar": "تتعاون الدول لضمان أن تكون أنظمة الذكاء الاصطناعي آمنة وموثوقة وتحترم حقوق الإنسان بما في ذلك الخصوصية "
-    "والمساواة أمام القانون مع تعزيز الابتكار",
-    "ru": "государства сотрудничают чтобы системы искусственного интеллекта были безопасными надежными и уважали "
-    "права человека включая неприкосновенность частной жизни и равенство перед законом",
-}
-# Words to draw from; Chinese is drawn character by character.
-WORDS: dict[str, list[str]] = {language: phrase.split(" ") for language, phrase in _PHRASES.items()}
-WORDS["zh"] = list("各国应开展合作确保人工智能系统安全可靠值得信赖并尊重人权包括隐私和法律面前人人平等同时促进创新")
-
-DISPOSITION_REASONS = {
-    Comment.Disposition.ACCEPTED: "Accepted: the clause will read as proposed in the next version.",
-    Comment.Disposition.ACCEPTED_MODIFIED: "Accepted in substance; the wording was harmonised with paragraph 3.",
-    Comment.Disposition.REJECTED: "Not retained: the point is already covered by the preamble.",
-    Comment.Disposition.NOTED: "Noted; the secretariat will take it into account in the commentary.",
-}
-
-
-@dataclass(frozen=True)
-class ScaleSize:
-    parties: int = 193
-    sections: int = 20
-    clauses: int = 400
-    versions: int = 20
-    comments: int = 10_000
-    signatures: int = 193
-    rounds: int = 4
-
-
-FULL = ScaleSize()
-SMALL = ScaleSize(parties=12, sections=4, clauses=24, versions=3, comments=60, signatures=12, rounds=2)
-
-
-def scaled(size: ScaleSize, factor: int) -> ScaleSize:
-    """`size` with every count multiplied by `factor` (versions and rounds stay: they are few anyway)."""
-    return replace(
-        size,
-        parties=size.parties * factor,
-        sections=size.sections * factor,
-        clauses=size.clauses * factor,
-        comments=size.comments * factor,
-        signatures=size.signatures * factor,
-    )
-
-
-def _sentence(rng: random.Random, language: str, length: int) -> str:
-    words = WORDS[language]
-    joiner = "" if language == "zh" else " "
-    text = joiner.join(rng.choice(words) for _ in range(length))
-    return text[0].upper() + text[1:] + ("。" if language == "zh" else ".")
-
-
-def clause_text(rng: random.Random, language: str) -> str:
-    return " ".join(_sentence(rng, language, rng.randint(14, 22)) for _ in range(4))
-
-
-def _png() -> bytes:
-    image = Image.new("RGB", (300, 100), "white")
-    for x in range(10, 290):
-        image.putpixel((x, 50 + (x % 7) - 3), (0, 0, 0))
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
-
-
-def _prefix(slug: str) -> str:
-    return f"{slug[:40]}-state-"
-
-
-def secretariat_username(slug: str = SLUG) -> str:
-    return f"{slug}.secretariat"
-
-
-# --- building ---------------------------------------------------------------------------------
+__all__ = [
+    "DISPOSITION_REASONS",
+    "FULL",
+    "LANGUAGES",
+    "SLUG",
+    "SMALL",
+    "SMALL_SLUG",
+    "WORDS",
+    "ScaleSize",
+    "build",
+    "build_declaration",
+    "build_signing",
+    "clause_text",
+    "delete",
+    "is_complete",
+    "scaled",
+    "secretariat_username",
+]
 
 
 def build(size: ScaleSize = FULL, *, slug: str = SLUG, seed: int = 193, log: bool = False) -> Declaration:
@@ -444,61 +390,6 @@ def _comment_round(
         for i, c in enumerate(decided)
         if i % 25 == 0
     )
-
-
-def _party_key(parties: list[Party], party_id: int) -> str:
-    # parties is small (≤ 200) and this runs a few hundred times per round.
-    return next(p.key for p in parties if p.pk == party_id)
-
-
-def build_signing(declaration: Declaration, size: ScaleSize, *, on_step: object = None) -> Signing:
-    """Signing on the final version through the real services (a valid audit chain), then closed."""
-    say = on_step if callable(on_step) else (lambda message: None)
-    User = get_user_model()
-    secretariat = User.objects.get(username=secretariat_username(declaration.slug))
-    version = declaration.versions.order_by("-number").first()
-    assert version is not None
-    parties = list(Party.objects.filter(key__startswith=_prefix(declaration.slug)).order_by("key"))
-    signing = signing_services.signing_open(
-        declaration=declaration,
-        version=version,
-        parties=parties,
-        deadline=timezone.now() + timedelta(days=14),
-        undertaking={"en": "In witness whereof, the undersigned have signed this declaration."},
-        by=secretariat,
-    )
-    users = {u.username: u for u in User.objects.filter(username__startswith=_prefix(declaration.slug))}
-    png = _png()
-    signing_parties = {
-        sp.party_id: sp
-        for sp in SigningParty.objects.filter(signing=signing).select_related("party", "signing__version")
-    }
-    for party in parties[: size.signatures]:
-        sp = signing_parties[party.pk]
-        name = f"Representative of {party.short_name}"
-        signing_services.signatory_designate(
-            signing_party=sp,
-            user=users[f"{party.key}.signatory"],
-            printed_name=name,
-            printed_title="Permanent Representative to the United Nations",
-            capacity=f"for the Government of {party.display_name('en')}",
-            by=users[f"{party.key}.focal"],
-        )
-        signing_services.signature_sign(
-            signing_party=sp,
-            content_hash=version.content_hash,
-            typed_name=name,
-            method=Signature.Method.DRAWN,
-            image=clean_signature_image(png),
-            idempotency_key=uuid.uuid4(),
-            ip_address="203.0.113.10",
-            user_agent="accord-benchmark",
-            by=users[f"{party.key}.signatory"],
-        )
-    say(f"{size.signatures} signatures on version {version.number}")
-    signing = signing_services.signing_close(signing=signing, by=secretariat)
-    say("signing closed")
-    return signing
 
 
 # --- state ------------------------------------------------------------------------------------
