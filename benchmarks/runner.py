@@ -66,6 +66,13 @@ def _env(args: argparse.Namespace, static_root: str) -> dict[str, str]:
             "PYTHONPATH": str(ROOT),
         }
     )
+    # Production settings refuse to start without a seal: a fresh machine has none, so the benchmark
+    # server gets a development seal of its own (kept with the benchmark's data), unless one is named.
+    if "ACCORD_SEAL_KEY_FILE" not in os.environ and "ACCORD_SEAL_PKCS12_FILE" not in os.environ:
+        from documents.sealing import generate_dev_certificate
+
+        key, cert = generate_dev_certificate(ROOT / "var" / "bench" / "seal", common_name="Accord benchmark seal")
+        env.update({"ACCORD_SEAL_KEY_FILE": str(key), "ACCORD_SEAL_CERT_FILE": str(cert)})
     # As docker-compose runs it: a Redis cache shared by the workers, sessions read from it.
     cache_url = os.environ.get("BENCH_CACHE_URL", DEFAULT_CACHE_URL)
     if cache_url and _redis_answers(cache_url):
