@@ -20,11 +20,13 @@ from django.db import connection, connections
 
 from consultations import services as consultations
 from consultations.models import Comment, CommentRound, RoundInvitation
+from consultations.services import comments as consultation_comments
 from declarations.demo import seed_demo
 from signatories.models import Membership
 from signing import services as signing_services
 from signing.images import clean_signature_image
 from signing.models import Signature
+from signing.services import answers as signing_answers
 from signing.tests.signing_helpers import PRINTED, designate, open_signing, png_bytes, signing_party
 
 from .conftest import open_round, party, user
@@ -93,7 +95,7 @@ def test_two_parties_just_before_the_deadline_are_both_accepted(monkeypatch: pyt
     rnd = open_round(demo)
     _drafts(rnd, "gyeonggi", 3)
     _drafts(rnd, "catalonia", 3)
-    _slow(consultations, "_invitation", monkeypatch)
+    _slow(consultation_comments, "_invitation", monkeypatch)
     just_before = rnd.deadline - datetime.timedelta(microseconds=1)
     results = race(
         _submit(rnd, "gyeonggi", "gyeonggi.focal", just_before),
@@ -127,7 +129,7 @@ def test_two_focal_points_of_one_party_submit_once(monkeypatch: pytest.MonkeyPat
     Membership.objects.create(user=second, party=party("gyeonggi"), role=Membership.Role.FOCAL_POINT)
     rnd = open_round(demo)
     _drafts(rnd, "gyeonggi", 4)
-    _slow(consultations, "_invitation", monkeypatch)
+    _slow(consultation_comments, "_invitation", monkeypatch)
     now = rnd.opened_at + datetime.timedelta(hours=1)
     results = race(_submit(rnd, "gyeonggi", "gyeonggi.focal", now), _submit(rnd, "gyeonggi", "gyeonggi.focal2", now))
     submitted = [r for r in results if isinstance(r, list)]
@@ -164,7 +166,7 @@ def test_signature_sent_twice_at_once_gives_one_live_signature(
     demo = seed_demo(create_users=True)
     signing = open_signing(demo)
     designate(signing, "gyeonggi")
-    _slow(signing_services, "_check_turn", monkeypatch)
+    _slow(signing_answers, "_check_turn", monkeypatch)
     token = uuid.uuid4()
     results = race(_sign(signing, token), _sign(signing, token if same_token else uuid.uuid4()))
     live = Signature.objects.filter(signing=signing, status__in=Signature.LIVE)
