@@ -10,7 +10,6 @@ chain; `edition_declare` closes a batch of them into the next edition of the sub
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -38,8 +37,8 @@ from .services import (
     _live,
     _signing_url,
     _store_after_commit,
-    answer_data,
     normalise_name,
+    record_online_answer,
 )
 
 Kind = SigningEvent.Kind
@@ -209,39 +208,17 @@ def adherence_sign(
             raise SigningError(
                 _("Type your name exactly as it will be printed: %(name)s.") % {"name": locked_party.printed_name}
             )
-        data = image.read()
-        image.seek(0)
-        signature = Signature(
-            signing=signing,
-            party=party,
-            version=signing.version,
-            content_hash=signing.version.content_hash,
+        signature = record_online_answer(
+            signing,
+            locked_party,
             status=ADHERED,
-            method=method,
-            signer=by,
-            printed_name=locked_party.printed_name,
-            printed_title=locked_party.printed_title,
-            capacity=locked_party.capacity,
-            signed_at=timezone.now(),
-            ip_address=ip_address or None,
-            user_agent=user_agent[:500],
-            idempotency_key=idempotency_key,
-        )
-        _store_after_commit(signature, "image", image, "signature.png")
-        signature.save()
-        audit_append(
-            declaration=signing.declaration,
             kind=Kind.ADHERED,
+            method=method,
+            image=image,
+            idempotency_key=idempotency_key,
+            ip_address=ip_address,
+            user_agent=user_agent,
             by=by,
-            party_key=party.key,
-            version=signing.version,
-            data={
-                **answer_data(signature),
-                "method": method,
-                "image_sha256": hashlib.sha256(data).hexdigest(),
-                "ip_address": signature.ip_address,
-                "user_agent": signature.user_agent,
-            },
         )
         _notify_adhered(signing, locked_party, signature)
     return signature

@@ -20,7 +20,7 @@ from signatories.notifications import notify
 
 from ..audit import audit_append
 from ..images import Scan
-from ..models import Signature, SigningParty
+from ..models import Signature, Signing, SigningParty
 from .common import (
     SIGN_PERM,
     Kind,
@@ -177,40 +177,71 @@ def signature_sign(
         if _live(signing, party) is not None:
             raise SigningError(_("Your party has already answered; revoke that answer first."))
         _check_turn(signing, locked)
-        data = image.read()
-        image.seek(0)
-        signature = Signature(
-            signing=signing,
-            party=party,
-            version=signing.version,
-            content_hash=signing.version.content_hash,
+        return record_online_answer(
+            signing,
+            locked,
             status=Signature.Status.SIGNED,
-            method=method,
-            signer=by,
-            printed_name=locked.printed_name,
-            printed_title=locked.printed_title,
-            capacity=locked.capacity,
-            signed_at=timezone.now(),
-            ip_address=ip_address or None,
-            user_agent=user_agent[:500],
-            idempotency_key=idempotency_key,
-        )
-        _store_after_commit(signature, "image", image, "signature.png")
-        signature.save()
-        audit_append(
-            declaration=signing.declaration,
             kind=Kind.SIGNED,
+            method=method,
+            image=image,
+            idempotency_key=idempotency_key,
+            ip_address=ip_address,
+            user_agent=user_agent,
             by=by,
-            party_key=party.key,
-            version=signing.version,
-            data={
-                **answer_data(signature),
-                "method": method,
-                "image_sha256": hashlib.sha256(data).hexdigest(),
-                "ip_address": signature.ip_address,
-                "user_agent": signature.user_agent,
-            },
         )
+
+
+def record_online_answer(
+    signing: Signing,
+    signing_party: SigningParty,
+    *,
+    status: str,
+    kind: str,
+    method: str,
+    image: ContentFile[bytes],
+    idempotency_key: uuid.UUID | None,
+    ip_address: str | None,
+    user_agent: str,
+    by: User,
+) -> Signature:
+    """Save a signature given online (signed, or adhered after close) with its image, and its audit entry.
+
+    Called inside the caller's transaction, once its checks have passed; the image is stored after commit.
+    """
+    data = image.read()
+    image.seek(0)
+    signature = Signature(
+        signing=signing,
+        party=signing_party.party,
+        version=signing.version,
+        content_hash=signing.version.content_hash,
+        status=status,
+        method=method,
+        signer=by,
+        printed_name=signing_party.printed_name,
+        printed_title=signing_party.printed_title,
+        capacity=signing_party.capacity,
+        signed_at=timezone.now(),
+        ip_address=ip_address or None,
+        user_agent=user_agent[:500],
+        idempotency_key=idempotency_key,
+    )
+    _store_after_commit(signature, "image", image, "signature.png")
+    signature.save()
+    audit_append(
+        declaration=signing.declaration,
+        kind=kind,
+        by=by,
+        party_key=signing_party.party.key,
+        version=signing.version,
+        data={
+            **answer_data(signature),
+            "method": method,
+            "image_sha256": hashlib.sha256(data).hexdigest(),
+            "ip_address": signature.ip_address,
+            "user_agent": signature.user_agent,
+        },
+    )
     return signature
 
 
