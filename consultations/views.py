@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -105,19 +105,34 @@ def round_detail(request: AuthenticatedHttpRequest, slug: str, number: int) -> H
     assert round_ is not None
     now = timezone.now()
     visible = visible_comments(access, now)
-    # Drafts are only ever the viewer's own party's; they stay on top of every page.
-    drafts = selectors.round_comments(visible.filter(status=Comment.Status.DRAFT))
-    listed_qs = visible.exclude(status=Comment.Status.DRAFT)
+    # Drafts are only ever the viewer's own party's (none without a party); they stay on top of every page.
+    drafts = selectors.round_comments(visible.filter(status=Comment.Status.DRAFT)) if access.party else []
     party_filter = request.GET.get("party", "")
-    if party_filter:
-        listed_qs = listed_qs.filter(party__key=party_filter)
-    # At UN scale a round holds thousands of comments: a page shows COMMENTS_PER_PAGE of them,
-    # loaded by id so the heavy joins run for that page only.
-    paginator = Paginator(
-        listed_qs.order_by("number", "created_at", "id").values_list("pk", flat=True), COMMENTS_PER_PAGE
+    stamp = selectors.round_stamp(round_)
+    shared = {
+        "round": round_.number,
+        "party": access.party.pk if access.party else None,
+        "filter": party_filter,
+        "open": round_.is_open(now),
+        "others_visible": others_visible(access, now),
+    }
+
+    def listing() -> tuple[int, int, list[int]]:
+        # At UN scale a round holds thousands of comments: a page shows COMMENTS_PER_PAGE of them,
+        # loaded by id so the heavy joins run for that page only.
+        listed_qs = visible.exclude(status=Comment.Status.DRAFT)
+        if party_filter:
+            listed_qs = listed_qs.filter(party__key=party_filter)
+        ids = listed_qs.order_by("number", "created_at", "id").values_list("pk", flat=True)
+        found = Paginator(ids, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+        return found.paginator.count, found.number, list(found.object_list)
+
+    # Which comments the page lists changes only with the round (its stamp): counted once per change.
+    requested = {**shared, "page": request.GET.get("page", "")}
+    count, number, listed_ids = caching.cached_body(
+        caching.page_key("round-listing", access.declaration, request.user, stamp=stamp, shown=requested), listing
     )
-    page = paginator.get_page(request.GET.get("page"))
-    listed_ids = list(page.object_list)
+    page = Page(listed_ids, number, Paginator(range(count), COMMENTS_PER_PAGE))
     invitation = round_.invitations.filter(party=access.party).first() if access.invited and access.party else None
 
     def cards_for(comments: list[Comment]) -> list[dict[str, Any]]:
@@ -137,17 +152,8 @@ def round_detail(request: AuthenticatedHttpRequest, slug: str, number: int) -> H
     # every viewer of the same party and permissions until something in the round changes: they are
     # cached fragments ({% cache %} in the template) under one key, made by caching.page_key from the
     # round's stamp; the template asks for the data (the callables below) only on a miss.
-    shown = {
-        "round": round_.number,
-        "party": access.party.pk if access.party else None,
-        "comments": listed_ids,
-        "filter": party_filter,
-        "open": round_.is_open(now),
-        "others_visible": others_visible(access, now),
-    }
-    fragments = caching.page_key(
-        "round", access.declaration, request.user, stamp=selectors.round_stamp(round_), shown=shown
-    )
+    shown = {**shared, "comments": listed_ids}
+    fragments = caching.page_key("round", access.declaration, request.user, stamp=stamp, shown=shown)
     tracker = functools.cache(lambda: selectors.round_tracker(round_))
     # Cards name a clause by its paragraph number in the round's version (read only when a card is rendered).
     paragraphs = functools.cache(lambda: version_paragraphs(round_.version))

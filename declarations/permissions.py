@@ -1,31 +1,33 @@
 """The one way into a declaration: outsiders get 404, insiders without the right get 403.
 
 Object permissions are django-guardian's (direct foreign-key tables, see models.py), granted to a
-user or to their groups, and read with guardian's `ObjectPermissionChecker`: active superusers
-hold every permission, inactive users none, global (model-level) permissions count for nothing.
-One checker per user object, so a request asks the database once per declaration (Django's
-ModelBackend remembers `_perm_cache` on the user the same way): a grant or withdrawal counts from
-the next request on. tests/test_permission_matrix.py checks every URL against every role.
+user or to their groups, read here as guardian's `ObjectPermissionChecker` reads them: active
+superusers hold every permission, inactive users none, global (model-level) permissions count for
+nothing. The user's own grants and their groups' are read in one query (a UNION; the checker asks
+twice), once per declaration and request: the answer is kept on the user object, as Django's
+ModelBackend keeps `_perm_cache`, so a grant or withdrawal counts from the next request on.
+tests/test_permission_matrix.py checks every URL against every role.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
-from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
 from config.auth_types import AnyUser
 
-from .models import Declaration
+from .models import Declaration, DeclarationGroupObjectPermission, DeclarationUserObjectPermission
 
 VIEW = "declarations.view_declaration"
 EDIT = "declarations.edit_declaration"
 COMMENT = "declarations.comment_declaration"
 SIGN = "declarations.sign_declaration"
 
-_CHECKER = "_accord_permission_checker"
+_PERMS = "_accord_declaration_perms"
 
 
 def _codename(perm: str) -> str:
@@ -36,10 +38,22 @@ def declaration_perms(user: AnyUser, declaration: Declaration) -> frozenset[str]
     """The codenames `user` holds on `declaration` (e.g. {"view_declaration", "edit_declaration"})."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    checker = user.__dict__.get(_CHECKER)
-    if checker is None:
-        checker = user.__dict__[_CHECKER] = ObjectPermissionChecker(user)
-    return frozenset(checker.get_perms(declaration))
+    known: dict[int, frozenset[str]] = user.__dict__.setdefault(_PERMS, {})
+    if declaration.pk not in known:
+        known[declaration.pk] = _read_perms(user, declaration)
+    return known[declaration.pk]
+
+
+def _read_perms(user: AnyUser, declaration: Declaration) -> frozenset[str]:
+    if user.is_superuser:
+        everything = Permission.objects.filter(content_type=ContentType.objects.get_for_model(Declaration))
+        return frozenset(everything.values_list("codename", flat=True))
+    own = DeclarationUserObjectPermission.objects.filter(user=user, content_object=declaration)
+    groups = DeclarationGroupObjectPermission.objects.filter(group__user=user, content_object=declaration)
+    codenames = own.values_list("permission__codename", flat=True).union(
+        groups.values_list("permission__codename", flat=True)
+    )
+    return frozenset(codenames)
 
 
 def declarations_for(user: AnyUser, perm: str = VIEW) -> QuerySet[Declaration]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from config.auth_types import AnyUser
@@ -78,10 +79,17 @@ def _open_rounds(now: datetime.datetime) -> QuerySet[CommentRound]:
     )
 
 
-def waiting_for(user: AnyUser, now: datetime.datetime | None = None, *, visible: list[int] | None = None) -> Waiting:
+def waiting_for(
+    user: AnyUser,
+    now: datetime.datetime | None = None,
+    *,
+    visible: list[int] | None = None,
+    memberships: list[Membership] | None = None,
+) -> Waiting:
     """What waits for `user`: as reviewer, focal point, signatory and secretariat, within what they can see.
 
-    `visible`: the ids of the declarations the user may see, when the caller has them already.
+    `visible`: the ids of the declarations the user may see, and `memberships`: the user's
+    memberships, when the caller has them already (the home page lists both).
     """
     adhered = Signature.objects.filter(
         signing=OuterRef("signing"), party=OuterRef("party"), status=Signature.Status.ADHERED
@@ -94,9 +102,13 @@ def waiting_for(user: AnyUser, now: datetime.datetime | None = None, *, visible:
         visible = list(declarations_for(user).values_list("pk", flat=True))
     if not visible:
         return waiting
-    memberships = list(Membership.objects.filter(user=user).values_list("party_id", "role"))
-    drafting = {party for party, role in memberships if role in DRAFTING_ROLES}
-    focal = {party for party, role in memberships if role == Membership.Role.FOCAL_POINT}
+    if memberships is None:
+        memberships = list(Membership.objects.filter(user=user))
+    drafting = {m.party_id for m in memberships if m.role in DRAFTING_ROLES}
+    focal = {m.party_id for m in memberships if m.role == Membership.Role.FOCAL_POINT}
+    # Designation requires a signatory membership (services.answers), and one withdrawn since
+    # leaves nothing to sign: secretariat staff, with no membership, skip these queries.
+    signing_for = {m.party_id for m in memberships if m.role == Membership.Role.SIGNATORY}
 
     if drafting:
         waiting.rounds_to_review = list(
@@ -142,31 +154,34 @@ def waiting_for(user: AnyUser, now: datetime.datetime | None = None, *, visible:
             .select_related("party", "signing__declaration")
             .order_by("signing__deadline", "signing__declaration__slug", "party__short_name")
         )
-    answered = Signature.objects.filter(signing=OuterRef("signing"), party=OuterRef("party"), status__in=Signature.LIVE)
-    waiting.to_adhere = list(
-        SigningParty.objects.filter(
-            signing__declaration__in=visible,
-            signing__status=Signing.Status.CLOSED,
-            adherence_invited_at__isnull=False,
-            signatory=user,
-        )
-        .exclude(Exists(adhered))
-        .select_related("party", "signing__declaration")
-        .order_by("adherence_invited_at", "signing__declaration__slug", "party__short_name")
-    )
-    waiting.to_sign = list(
-        SigningParty.objects.filter(
-            signing__declaration__in=visible, signing__status=Signing.Status.OPEN, signatory=user
-        )
-        .exclude(Exists(answered))
-        .select_related("party", "signing__declaration")
-        .order_by("signing__deadline", "signing__declaration__slug", "party__short_name")
-    )
+    if signing_for:
+        _signatory(waiting, user, visible, signing_for)
 
     edited = list(declarations_for(user, EDIT).values_list("pk", flat=True))
     if edited:
         _secretariat(waiting, edited, now)
     return waiting
+
+
+def _signatory(waiting: Waiting, user: AnyUser, visible: list[int], parties: set[int]) -> None:
+    """Texts to sign (signing open, no live answer yet) and to adhere to (invited after the close), in one query."""
+    answered = Signature.objects.filter(signing=OuterRef("signing"), party=OuterRef("party"), status__in=Signature.LIVE)
+    adhered = Signature.objects.filter(
+        signing=OuterRef("signing"), party=OuterRef("party"), status=Signature.Status.ADHERED
+    )
+    to_sign = Q(signing__status=Signing.Status.OPEN) & ~Exists(answered)
+    to_adhere = Q(signing__status=Signing.Status.CLOSED, adherence_invited_at__isnull=False) & ~Exists(adhered)
+    rows = list(
+        SigningParty.objects.filter(signing__declaration__in=visible, party__in=parties, signatory=user)
+        .filter(to_sign | to_adhere)
+        .select_related("party", "signing__declaration")
+        .order_by("signing__declaration__slug", "party__short_name")
+    )
+    # Sorted (stably, after declaration and party) as each list was ordered: by deadline, by invitation.
+    open_rows = [row for row in rows if row.signing.status == Signing.Status.OPEN]
+    waiting.to_sign = sorted(open_rows, key=lambda row: row.signing.deadline)
+    closed_rows = [row for row in rows if row.signing.status == Signing.Status.CLOSED]
+    waiting.to_adhere = sorted(closed_rows, key=lambda row: row.adherence_invited_at or row.signing.deadline)
 
 
 def _secretariat(waiting: Waiting, declarations: list[int], now: datetime.datetime) -> None:
@@ -180,25 +195,30 @@ def _secretariat(waiting: Waiting, declarations: list[int], now: datetime.dateti
         .annotate(n=Count("pk"))
         .values("n")
     )
-    waiting.awaiting_decision = list(
+    invitations = RoundInvitation.objects.filter(round=OuterRef("pk")).order_by().values("round")
+    invited = invitations.annotate(n=Count("pk")).values("n")
+    answered = (
+        invitations.exclude(response=RoundInvitation.Response.PENDING).annotate(n=Count("pk")).values("n")
+    )
+    is_open = Q(deadline__gt=now) & (Q(closed_at__isnull=True) | Q(closed_at__gt=now))  # CommentRound.is_open()
+    # One query for both lists: rounds with comments to decide, and open rounds with parties yet to answer.
+    rounds = list(
         CommentRound.objects.filter(declaration__in=declarations)
-        .annotate(undecided=Subquery(undecided))
-        .filter(undecided__gt=0)
+        .annotate(
+            undecided=Coalesce(Subquery(undecided), 0),
+            invited=Coalesce(Subquery(invited), 0),
+            answered=Coalesce(Subquery(answered), 0),
+            open=ExpressionWrapper(is_open, output_field=BooleanField()),
+        )
+        .filter(Q(undecided__gt=0) | (is_open & Q(invited__gt=F("answered"))))
         .select_related("declaration")
         .order_by("declaration__slug", "number")
     )
-    rounds = list(
-        _open_rounds(now)
-        .filter(declaration__in=declarations)
-        .annotate(
-            invited=Count("invitations"),
-            answered=Count("invitations", filter=~Q(invitations__response=RoundInvitation.Response.PENDING)),
-        )
-        .filter(invited__gt=0)
-    )
-    for round_ in rounds:
+    waiting.awaiting_decision = [r for r in rounds if r.undecided]  # type: ignore[attr-defined]
+    unanswered = [r for r in rounds if r.open and r.answered < r.invited]  # type: ignore[attr-defined]
+    for round_ in unanswered:
         round_.progress = Progress(round_.answered, round_.invited)  # type: ignore[attr-defined]
-    waiting.unanswered = [r for r in rounds if r.answered < r.invited]  # type: ignore[attr-defined]
+    waiting.unanswered = sorted(unanswered, key=lambda r: r.deadline)  # then declaration and number, as _open_rounds
     signings: list[Signing] = list(
         Signing.objects.filter(declaration__in=declarations, status=Signing.Status.OPEN)
         .annotate(

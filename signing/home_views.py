@@ -30,9 +30,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         .annotate(version_count=Count("versions"), last_version=Max("versions__number"))
         .order_by("slug")
     )
-    memberships = Membership.objects.filter(user=request.user).select_related("party")
+    memberships = list(Membership.objects.filter(user=request.user).select_related("party"))
     context = {
-        "waiting": waiting_for(request.user, visible=visible),
+        "waiting": waiting_for(request.user, visible=visible, memberships=memberships),
         "declarations": declarations,
         "memberships": memberships,
         "secretariats": secretariats_of(request.user),

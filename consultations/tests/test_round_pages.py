@@ -93,3 +93,29 @@ def test_a_party_never_sees_the_secretariats_cached_fragments(
     url = reverse("consultations:round", args=[MANIFESTO_SLUG, rnd.number])
     assert 'class="reflection"' in user_client("secretariat").get(url).content.decode()
     assert 'class="reflection"' not in user_client("catalonia.focal").get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_cached_listing_counts_a_new_submission_on_the_next_request(
+    many: Any, draft: Any, party: Any, user: Any, user_client: Any, at_now: Any
+) -> None:
+    """Which comments a page lists is cached with the round's stamp: a submission changes the count,
+    the pages and what page 2 shows on the very next view."""
+    url = reverse("consultations:round", args=[MANIFESTO_SLUG, many.number])
+    client = user_client("secretariat")
+    assert f"({COMMENTS_PER_PAGE + 7} comments)" in client.get(url).content.decode()
+    assert "Kyoto&#x27;s only remark." not in client.get(url, {"page": 2}).content.decode()  # cached now
+    draft("kyoto", text="Kyoto's only remark.")
+    services.party_submit(round=many, party=party("kyoto"), by=user("kyoto.focal"), now=NOW)
+    assert f"({COMMENTS_PER_PAGE + 8} comments)" in client.get(url).content.decode()
+    assert "Kyoto&#x27;s only remark." in client.get(url, {"page": 2}).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_page_number_out_of_range_shows_the_last_page(many: Any, user_client: Any, at_now: Any) -> None:
+    """?page=99 or ?page=abc shows the last or the first page, as Paginator.get_page does, cached or not."""
+    url = reverse("consultations:round", args=[MANIFESTO_SLUG, many.number])
+    client = user_client("secretariat")
+    for _ in range(2):  # the second time from the cache
+        assert "Page 2 of 2" in client.get(url, {"page": 99}).content.decode()
+        assert "Page 1 of 2" in client.get(url, {"page": "abc"}).content.decode()
