@@ -100,7 +100,8 @@ def run_pages(args: argparse.Namespace, env: dict[str, str]) -> list[Result]:
     django.setup()
     from django.db import connection
 
-    measured = pages()
+    only = getattr(args, "only", None) or []
+    measured = [page for page in pages() if not only or any(part in page.name for part in only)]
     cookies = {page.user: session_cookie(page.user) for page in measured if page.user}
     connection.close()
 
@@ -165,7 +166,7 @@ def run_pages(args: argparse.Namespace, env: dict[str, str]) -> list[Result]:
             else:
                 results.append(Result(page.name, _figures(fig), "reported (the XLSX job has the budget)", None))
         # The declaration page for a client that does not take gzip (reported, no budget).
-        for page in measured[1:3]:
+        for page in [page for page in measured if page.ratio_budget]:
             drain(origin)
             plain = load.run_wrk(f"{page.name}, uncompressed", origin + page.url, cookie(page), accept_encoding=None)
             results.append(Result(plain.name, _figures(plain), "reported", None))

@@ -1,6 +1,7 @@
 """benchmarks/run: Accord at UN scale on PostgreSQL, every figure against its budget.
 
     benchmarks/run [--quick] [--workers N] [--threads N] [--duration 10s] [--reset-data]
+                   [--skip-engine] [--only TEXT ...]
 
 1. prepares the PostgreSQL database `accord_bench` (created if missing, migrated, the UN-scale data
    generated once and reused afterwards);
@@ -312,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8765")))
     parser.add_argument("--reset-data", action="store_true", help="Generate the UN-scale data again.")
     parser.add_argument("--skip-engine", action="store_true", help="Only the pages (redline/XLSX/PDF skipped).")
+    parser.add_argument(
+        "--only", action="append", metavar="TEXT", help="Only the pages whose name contains TEXT (repeatable)."
+    )
     args = parser.parse_args(argv)
     args.duration = args.duration or ("3s" if args.quick else "10s")
     args.secret_key = secrets.token_urlsafe(50)

@@ -17,6 +17,7 @@ from .models import SigningEvent
 
 Kind = SigningEvent.Kind
 ADHERENCE_KINDS = (Kind.ADHERED, Kind.ADHERENCE_RECORDED)
+Event = tuple[int, str, datetime, dict[str, object]]  # seq, kind, at, data of one audit entry
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Edition:
     adherences: tuple[int, ...]  # the Signature ids of every adherence it lists, oldest first
 
 
-def _events(declaration: Declaration) -> list[tuple[int, str, datetime, dict[str, object]]]:
+def _events(declaration: Declaration) -> list[Event]:
     return list(
         SigningEvent.objects.filter(declaration=declaration, kind__in=[Kind.CLOSED, *ADHERENCE_KINDS, Kind.EDITION])
         .order_by("seq")
@@ -35,11 +36,11 @@ def _events(declaration: Declaration) -> list[tuple[int, str, datetime, dict[str
     )
 
 
-def editions(declaration: Declaration) -> list[Edition]:
+def editions(declaration: Declaration, events: list[Event] | None = None) -> list[Edition]:
     """Every edition of the record, oldest first; none while signing has not closed."""
     out: list[Edition] = []
     adhered: list[int] = []
-    for seq, kind, at, data in _events(declaration):
+    for seq, kind, at, data in _events(declaration) if events is None else events:
         if kind == Kind.CLOSED:
             out.append(Edition(1, seq, at, ()))
         elif kind in ADHERENCE_KINDS:
@@ -54,10 +55,10 @@ def latest_edition(declaration: Declaration) -> Edition | None:
     return found[-1] if found else None
 
 
-def unissued_adherences(declaration: Declaration) -> list[int]:
+def unissued_adherences(declaration: Declaration, events: list[Event] | None = None) -> list[int]:
     """Adherences recorded since the latest edition: the batch the next edition would list."""
     pending: list[int] = []
-    for _seq, kind, _at, data in _events(declaration):
+    for _seq, kind, _at, data in _events(declaration) if events is None else events:
         if kind in ADHERENCE_KINDS:
             pending.append(int(str(data.get("signature"))))
         elif kind in (Kind.CLOSED, Kind.EDITION):
@@ -67,9 +68,10 @@ def unissued_adherences(declaration: Declaration) -> list[int]:
 
 def board_summary(declaration: Declaration) -> dict[str, int]:
     """For the closed board: editions issued, and adherences waiting for the next one."""
-    issued = editions(declaration)
+    events = _events(declaration)  # read once for both
+    issued = editions(declaration, events)
     return {
         "editions_issued": len(issued),
         "next_edition": len(issued) + 1,
-        "unissued_adherences": len(unissued_adherences(declaration)),
+        "unissued_adherences": len(unissued_adherences(declaration, events)),
     }
