@@ -48,8 +48,8 @@ def _read_perms(user: AnyUser, declaration: Declaration) -> frozenset[str]:
     if user.is_superuser:
         everything = Permission.objects.filter(content_type=ContentType.objects.get_for_model(Declaration))
         return frozenset(everything.values_list("codename", flat=True))
-    own = DeclarationUserObjectPermission.objects.filter(user=user, content_object=declaration)
-    groups = DeclarationGroupObjectPermission.objects.filter(group__user=user, content_object=declaration)
+    own = DeclarationUserObjectPermission.objects.filter(user_id=user.pk, content_object=declaration)
+    groups = DeclarationGroupObjectPermission.objects.filter(group__user__id=user.pk, content_object=declaration)
     codenames = own.values_list("permission__codename", flat=True).union(
         groups.values_list("permission__codename", flat=True)
     )

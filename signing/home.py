@@ -172,7 +172,7 @@ def _signatory(waiting: Waiting, user: AnyUser, visible: list[int], parties: set
     to_sign = Q(signing__status=Signing.Status.OPEN) & ~Exists(answered)
     to_adhere = Q(signing__status=Signing.Status.CLOSED, adherence_invited_at__isnull=False) & ~Exists(adhered)
     rows = list(
-        SigningParty.objects.filter(signing__declaration__in=visible, party__in=parties, signatory=user)
+        SigningParty.objects.filter(signing__declaration__in=visible, party__in=parties, signatory_id=user.pk)
         .filter(to_sign | to_adhere)
         .select_related("party", "signing__declaration")
         .order_by("signing__declaration__slug", "party__short_name")
@@ -197,9 +197,7 @@ def _secretariat(waiting: Waiting, declarations: list[int], now: datetime.dateti
     )
     invitations = RoundInvitation.objects.filter(round=OuterRef("pk")).order_by().values("round")
     invited = invitations.annotate(n=Count("pk")).values("n")
-    answered = (
-        invitations.exclude(response=RoundInvitation.Response.PENDING).annotate(n=Count("pk")).values("n")
-    )
+    answered = invitations.exclude(response=RoundInvitation.Response.PENDING).annotate(n=Count("pk")).values("n")
     is_open = Q(deadline__gt=now) & (Q(closed_at__isnull=True) | Q(closed_at__gt=now))  # CommentRound.is_open()
     # One query for both lists: rounds with comments to decide, and open rounds with parties yet to answer.
     rounds = list(
