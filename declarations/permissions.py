@@ -40,16 +40,16 @@ def declaration_perms(user: AnyUser, declaration: Declaration) -> frozenset[str]
         return frozenset()
     known: dict[int, frozenset[str]] = user.__dict__.setdefault(_PERMS, {})
     if declaration.pk not in known:
-        known[declaration.pk] = _read_perms(user, declaration)
+        known[declaration.pk] = _read_perms(user.pk, user.is_superuser, declaration)
     return known[declaration.pk]
 
 
-def _read_perms(user: AnyUser, declaration: Declaration) -> frozenset[str]:
-    if user.is_superuser:
+def _read_perms(user_id: int, is_superuser: bool, declaration: Declaration) -> frozenset[str]:
+    if is_superuser:
         everything = Permission.objects.filter(content_type=ContentType.objects.get_for_model(Declaration))
         return frozenset(everything.values_list("codename", flat=True))
-    own = DeclarationUserObjectPermission.objects.filter(user_id=user.pk, content_object=declaration)
-    groups = DeclarationGroupObjectPermission.objects.filter(group__user__id=user.pk, content_object=declaration)
+    own = DeclarationUserObjectPermission.objects.filter(user_id=user_id, content_object=declaration)
+    groups = DeclarationGroupObjectPermission.objects.filter(group__user__id=user_id, content_object=declaration)
     codenames = own.values_list("permission__codename", flat=True).union(
         groups.values_list("permission__codename", flat=True)
     )
