@@ -226,7 +226,20 @@ def engine_timings(args: argparse.Namespace) -> list[Result]:
     )
 
     results.append(pdf_timing(args, repeat=repeat, last_number=last_number))
+    results += inprocess_costs(args)
     connection.close()
+    return results
+
+
+def inprocess_costs(args: argparse.Namespace) -> list[Result]:
+    """CPU and queries per request of every page in this process (reported: the load figures follow)."""
+    from benchmarks.inprocess import page_costs
+
+    results = []
+    for cost in page_costs(quick=args.quick):
+        value = f"CPU {cost.cpu_ms:.1f} ms, {cost.queries} queries (HTTP {cost.status})"
+        print(f"  in one process: {cost.name}: {value}", flush=True)
+        results.append(Result(f"in one process: {cost.name}", value, "reported", None))
     return results
 
 
