@@ -1,4 +1,9 @@
-"""The comment-resolution matrix of a round, as a UN or ISO secretariat keeps it: XLSX and CSV."""
+"""The comment-resolution matrix of a round, as a UN or ISO secretariat keeps it: XLSX and CSV.
+
+A comment on a passage carries the words it quotes in the Passage column, before the comment: the quote
+alone while the passage is in the current text, a sentence saying so when it was changed or is detached
+(anchors.passages decides, as on the clause and comment pages).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from config.text import show_controls
 from signatories.models import Party
 
+from . import anchors
 from .models import Comment, CommentRound
 from .selectors import paragraph_numbers, reference, reflected_in_round
 
@@ -47,6 +53,7 @@ class MatrixRow:
     paragraph: int | None
     kind: str
     language: str
+    passage: str
     comment: str
     proposed: str
     disposition: str
@@ -61,6 +68,7 @@ class MatrixRow:
             self.paragraph,
             self.kind,
             self.language,
+            self.passage,
             self.comment,
             self.proposed,
             self.disposition,
@@ -77,6 +85,7 @@ def headers() -> list[str]:
         _("Paragraph"),
         _("Type"),
         _("Language"),
+        _("Passage"),
         _("Comment"),
         _("Proposed change"),
         _("Secretariat disposition"),
@@ -106,7 +115,30 @@ _COLUMNS = (
     "disposed_at",
     "applied_history_id",
     "applied_history__history_date",
+    "clause_id",
+    "anchor_language",
+    "anchor_start",
+    "anchor_end",
+    "anchor_quote",
+    "anchor_revision",
+    "anchor_text_hash",
 )
+
+
+def _passage_cells(anchored: list[Comment]) -> dict[int, str]:
+    """Comment id → what the Passage column says: the quote, or that the passage changed or is gone."""
+    cells: dict[int, str] = {}
+    for pk, passage in anchors.passages(anchored).items():
+        if passage.detached:
+            cells[pk] = _("Detached: the passage “%(quote)s” is no longer in the text.") % {"quote": passage.quote}
+        elif passage.changed:
+            cells[pk] = _("On the passage “%(quote)s”, since changed to “%(now)s”.") % {
+                "quote": passage.quote,
+                "now": passage.current,
+            }
+        else:
+            cells[pk] = passage.quote
+    return cells
 
 
 def matrix_rows(round: CommentRound) -> list[MatrixRow]:
@@ -126,6 +158,7 @@ def matrix_rows(round: CommentRound) -> list[MatrixRow]:
     parties: dict[int, str] = {}
     reflecting: dict[tuple[str, str], bool] = {}
     since: list[tuple[int, datetime.datetime | None]] = []
+    anchored: list[Comment] = []
     rows = []
     for (
         pk,
@@ -146,6 +179,13 @@ def matrix_rows(round: CommentRound) -> list[MatrixRow]:
         disposed_at,
         applied_history_id,
         applied_at,
+        clause_id,
+        anchor_language,
+        anchor_start,
+        anchor_end,
+        anchor_quote,
+        anchor_revision,
+        anchor_text_hash,
     ) in comments:
         if party_id not in parties:
             parties[party_id] = Party(name=party_name, short_name=party_short_name).display_name("en")
@@ -157,6 +197,19 @@ def matrix_rows(round: CommentRound) -> list[MatrixRow]:
             shown, reason = withdrawn, withdrawal_reason
         else:
             shown, reason = dispositions.get(disposition, ""), disposition_reason
+        if anchor_start is not None:
+            anchored.append(
+                Comment(
+                    pk=pk,
+                    clause_id=clause_id,
+                    anchor_language=anchor_language,
+                    anchor_start=anchor_start,
+                    anchor_end=anchor_end,
+                    anchor_quote=anchor_quote,
+                    anchor_revision=anchor_revision,
+                    anchor_text_hash=anchor_text_hash,
+                )
+            )
         rows.append(
             MatrixRow(
                 number=number,
@@ -165,6 +218,7 @@ def matrix_rows(round: CommentRound) -> list[MatrixRow]:
                 paragraph=paragraphs.get(clause_key) if clause_key is not None else None,
                 kind=kinds.get(kind, kind),
                 language=language,
+                passage="",
                 comment=text,
                 proposed=proposed,
                 disposition=shown,
@@ -172,6 +226,10 @@ def matrix_rows(round: CommentRound) -> list[MatrixRow]:
                 reflected=None,
             )
         )
+    if anchored:
+        passages = _passage_cells(anchored)
+        for row, (pk, *_rest) in zip(rows, comments, strict=True):
+            row.passage = passages.get(pk, "")
     if since:
         where = reflected_in_round(round, since)
         for row, (pk, *_rest) in zip(rows, comments, strict=True):
@@ -184,7 +242,7 @@ def matrix_rows(round: CommentRound) -> list[MatrixRow]:
 # frozen header, styles) is still openpyxl's; the rows are written the way openpyxl writes them (inline strings,
 # numbers, the style index of the cell) and read back identically (consultations/tests/test_matrix_xlsx.py).
 _SHEET = "xl/worksheets/sheet1.xml"
-_WIDTHS = [6, 24, 22, 10, 14, 9, 50, 50, 22, 40, 10]
+_WIDTHS = [6, 24, 22, 10, 14, 9, 40, 50, 50, 22, 40, 10]
 _LETTERS = [get_column_letter(index) for index in range(1, len(_WIDTHS) + 1)]
 # openpyxl refuses these (IllegalCharacterError) and lxml these (ValueError): the export fails as it always did.
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")

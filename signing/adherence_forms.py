@@ -59,7 +59,9 @@ class RecordAdherenceForm(forms.Form):
 
     # The text the secretariat was shown: an adherence applies to exactly the signed text.
     content_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    method = forms.ChoiceField(choices=METHODS, widget=forms.RadioSelect, initial=Signature.Method.PAPER)
+    method = forms.ChoiceField(
+        choices=METHODS, widget=forms.RadioSelect, initial=Signature.Method.PAPER, label=_("How the party adhered")
+    )
     printed_name = LineField(max_length=200, label=_("Printed name"))
     printed_title = LineField(max_length=200, label=_("Printed title"))
     capacity = LineField(max_length=300, required=False, label=_("Capacity (optional)"))

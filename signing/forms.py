@@ -264,7 +264,9 @@ class RevokeForm(forms.Form):
 class RecordOfflineForm(forms.Form):
     METHODS = [(Signature.Method.PAPER, _("Signed on paper")), (Signature.Method.IN_PERSON, _("Signed in person"))]
 
-    method = forms.ChoiceField(choices=METHODS, widget=forms.RadioSelect, initial=Signature.Method.PAPER)
+    method = forms.ChoiceField(
+        choices=METHODS, widget=forms.RadioSelect, initial=Signature.Method.PAPER, label=_("How it was signed")
+    )
     printed_name = LineField(max_length=200, label=_("Printed name"))
     printed_title = LineField(max_length=200, label=_("Printed title"))
     capacity = LineField(max_length=300, required=False, label=_("Capacity (optional)"))
@@ -303,7 +305,12 @@ class RecordRefusalForm(forms.Form):
         ("secretariat", _("An internal note: read by the secretariat and the party only")),
     ]
 
-    outcome = forms.ChoiceField(choices=OUTCOMES, widget=forms.RadioSelect, initial=Signature.Status.DECLINED)
+    outcome = forms.ChoiceField(
+        choices=OUTCOMES,
+        widget=forms.RadioSelect,
+        initial=Signature.Status.DECLINED,
+        label=_("What the party answered"),
+    )
     reason = TextField(label=_("Reason or note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     visibility = forms.ChoiceField(
         choices=VISIBILITY, widget=forms.RadioSelect, initial="secretariat", label=_("What this text is")

@@ -102,9 +102,9 @@ def test_demo_round_from_opening_to_version_2(demo, rnd, user, party, clause) ->
     assert isinstance(sheet, Worksheet)
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 4
-    assert [r[8] for r in rows] == ["Accepted", "Accepted", "Noted", "Rejected"]
-    assert rows[3][9] == "Out of scope for a manifesto."
-    assert rows[2][6] == "전반적으로 지지합니다."
-    assert rows[0][10] == 2
+    assert [r[9] for r in rows] == ["Accepted", "Accepted", "Noted", "Rejected"]
+    assert rows[3][10] == "Out of scope for a manifesto."
+    assert rows[2][7] == "전반적으로 지지합니다."
+    assert rows[0][11] == 2
     tracker = {i.party.key: i.response for i in rnd.invitations.select_related("party")}
     assert tracker["occitanie"] == RoundInvitation.Response.PENDING

@@ -30,11 +30,12 @@ def test_xlsx_lists_comments_as_text_never_formulas(rnd, comments) -> None:
     header = [c.value for c in sheet[1]]
     assert header[:4] == ["No.", "Party", "Clause reference", "Paragraph"]
     row = sheet[2]
-    assert row[6].value == "=1+1 fix the typo" and row[6].data_type == "s" and row[6].quotePrefix
+    assert row[7].value == "=1+1 fix the typo" and row[7].data_type == "s" and row[7].quotePrefix
     assert row[1].value == "Gyeonggi Province"
     assert row[2].value == "democracy" and row[3].value == 4
-    assert row[9].value == "-Done"
-    assert sheet[3][6].value == "@경기도 의견에 동의합니다"
+    assert row[6].value is None  # on the whole clause: no passage
+    assert row[10].value == "-Done"
+    assert sheet[3][7].value == "@경기도 의견에 동의합니다"
 
 
 def test_csv_prefixes_an_apostrophe_and_keeps_korean(rnd, comments) -> None:
@@ -42,9 +43,9 @@ def test_csv_prefixes_an_apostrophe_and_keeps_korean(rnd, comments) -> None:
     data = matrix_csv(rnd)
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[1][6] == "'=1+1 fix the typo"
-    assert rows[1][9] == "'-Done"
-    assert rows[2][6] == "'@경기도 의견에 동의합니다"
+    assert rows[1][7] == "'=1+1 fix the typo"
+    assert rows[1][10] == "'-Done"
+    assert rows[2][7] == "'@경기도 의견에 동의합니다"
 
 
 def test_drafts_never_reach_the_matrix(rnd, draft) -> None:

@@ -70,9 +70,9 @@ def test_secretariat_matrix_has_filter_print_setup_types_and_a_locked_number(
     submitted("gyeonggi")
     sheet = load_workbook(io.BytesIO(matrix_xlsx(rnd))).active
     assert sheet is not None
-    assert sheet.auto_filter.ref == "A1:K2" and sheet.page_setup.orientation == "landscape"
+    assert sheet.auto_filter.ref == "A1:L2" and sheet.page_setup.orientation == "landscape"
     assert sheet.print_title_rows == "$1:$1" and sheet.protection.sheet
-    assert sheet["A2"].protection.locked and not sheet["I2"].protection.locked
+    assert sheet["A2"].protection.locked and not sheet["J2"].protection.locked
     assert [str(v.sqref) for v in sheet.data_validations.dataValidation] == ["E2"]
 
 

@@ -56,6 +56,7 @@ def rows_with(values: list[str]) -> list[MatrixRow]:
                 paragraph=number * 3 if number % 2 else None,
                 kind="General",
                 language="en",
+                passage=value[:20],
                 comment=value,
                 proposed="" if number % 3 else value,
                 disposition="Accepted",
@@ -63,7 +64,7 @@ def rows_with(values: list[str]) -> list[MatrixRow]:
                 reflected=2 if number % 4 == 0 else None,
             )
         )
-    rows.append(MatrixRow(None, "", "—", None, "", "", "", "", "", "", None))
+    rows.append(MatrixRow(None, "", "—", None, "", "", "", "", "", "", "", None))
     return rows
 
 
@@ -90,7 +91,7 @@ def reference_xlsx(title: str, rows: list[MatrixRow]) -> bytes:
                 cell.data_type = "s"
                 if cell.value.startswith(FORMULA_PREFIXES):
                     cell.quotePrefix = True
-    for index, width in enumerate([6, 24, 22, 10, 14, 9, 50, 50, 22, 40, 10], start=1):
+    for index, width in enumerate([6, 24, 22, 10, 14, 9, 40, 50, 50, 22, 40, 10], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
@@ -147,7 +148,8 @@ def test_fast_xlsx_has_no_formula_and_quote_prefixes_what_would_run(monkeypatch:
             if isinstance(cell.value, str):
                 assert cell.data_type == "s"
                 assert bool(cell.quotePrefix) == cell.value.startswith(FORMULA_PREFIXES), cell.coordinate
-    assert sheet["G2"].value == "=1+1" and sheet["G19"].value == "x" * 32_767
+    assert sheet["H2"].value == "=1+1" and sheet["H19"].value == "x" * 32_767
+    assert sheet["G2"].value == "=1+1" and sheet["G19"].value == "x" * 20  # the passage column
 
 
 @pytest.mark.parametrize(("value", "error"), [("bell\x07", IllegalCharacterError), ("x\uffff", ValueError)])

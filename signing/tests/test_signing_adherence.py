@@ -532,3 +532,15 @@ def test_home_asks_the_invited_party_to_designate_then_to_adhere(closed: Signing
     _adhere_online(closed, "kyoto")
     assert waiting_for(user("kyoto.signatory")).to_adhere == []
     assert waiting_for(user("gyeonggi.signatory")).to_adhere == []  # other parties: nothing
+
+
+def test_after_close_the_board_says_did_not_answer_not_pending(
+    user_client: Any, closed: Signing, demo: Declaration
+) -> None:
+    """Kyoto never answered: once signing is closed it is no longer "pending", in English and in Korean."""
+    client = user_client("secretariat")
+    board = client.get(f"/d/{demo.slug}/signing/").text
+    assert '<li class="count-pending">1 did not answer</li>' in board
+    assert "Did not answer</span>" in board and ">Pending<" not in board
+    client.cookies["django_language"] = "ko"
+    assert '<li class="count-pending">무응답 1</li>' in client.get(f"/d/{demo.slug}/signing/").text

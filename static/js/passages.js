@@ -1,5 +1,5 @@
 // A clause in a comment round (templates/consultations/clause_passages.html): selecting words in the
-// clause text (mouse, or keyboard with caret browsing) offers "Comment on this passage", which fills
+// clause text (mouse, or keyboard: see `keys` below) offers "Comment on this passage", which fills
 // the comment form's hidden passage fields; "Suggest a change" turns the text into the suggestion box.
 // Offsets count characters of the stored text as the server does (code points, not UTF-16 units);
 // a direction control is shown as a marker element (data-ctl) that stands for one character.
@@ -18,8 +18,11 @@ document.addEventListener("DOMContentLoaded", () => {
   const suggestForm = document.querySelector("[data-suggest-form]");
   const box = suggestForm.querySelector("textarea[name=proposed_text]");
   const cancel = suggestForm.querySelector("[data-suggest-cancel]");
+  const caret = document.querySelector("[data-passage-caret]");
+  const status = tools.querySelector("[data-passage-status]");
   let pending = null;
   let pointerInSource = false;
+  let announce = null;
 
   // Characters of the stored text before a boundary point of the page's selection.
   const before = (node, offset) => {
@@ -69,10 +72,123 @@ document.addEventListener("DOMContentLoaded", () => {
   document.addEventListener("pointerup", () => { setTimeout(() => { pointerInSource = false; }, 0); });
   document.addEventListener("selectionchange", () => {
     const passage = selected();
+    const typing = document.activeElement === source;
     if (passage) offer(passage);
-    // A click in the text without selecting withdraws the offer; moving the focus to the button does not.
-    else if (pointerInSource) offer(null);
+    // A click in the text, or a caret moved without Shift, withdraws the offer; moving the focus to the
+    // button does not.
+    else if (pointerInSource || typing) offer(null);
+    drawCaret();
+    if (typing) {
+      // Said once the selection rests, not at every key: "Selected for your comment: …".
+      clearTimeout(announce);
+      announce = setTimeout(() => { status.textContent = passage ? `${status.dataset.selected} ${passage.quote}` : ""; }, 600);
+    }
   });
+
+  // The keyboard (WCAG 2.1.1): without caret browsing a browser has no caret in read-only text, so the
+  // text is one Tab stop, a read-only text box, whose caret the page keeps and draws. The arrows move it
+  // (Ctrl or Alt: by word; Home/End: to the line's ends; Ctrl+Home/End: to the text's), Shift with them
+  // selects, Ctrl+A selects the clause, Escape clears the selection. It never leaves the clause text.
+  const keys = {
+    ArrowLeft: ["left", "character"],
+    ArrowRight: ["right", "character"],
+    ArrowUp: ["backward", "line"],
+    ArrowDown: ["forward", "line"],
+    Home: ["backward", "lineboundary"],
+    End: ["forward", "lineboundary"],
+  };
+  const firstText = () => {
+    const walker = document.createTreeWalker(source, NodeFilter.SHOW_TEXT);
+    return walker.nextNode() || source;
+  };
+  const lastText = () => {
+    const walker = document.createTreeWalker(source, NodeFilter.SHOW_TEXT);
+    let last = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) last = node;
+    return last || source;
+  };
+  const edge = (end) => {
+    const node = end ? lastText() : firstText();
+    return [node, end ? (node.nodeType === Node.TEXT_NODE ? node.length : node.childNodes.length) : 0];
+  };
+  const inSource = (node) => node && source.contains(node);
+  source.tabIndex = 0;
+  source.setAttribute("role", "textbox");
+  source.setAttribute("aria-readonly", "true");
+  source.setAttribute("aria-multiline", "true");
+  source.setAttribute("aria-labelledby", "clause-h");
+  source.setAttribute("aria-describedby", "passage-keys");
+  source.addEventListener("focus", () => {
+    const selection = document.getSelection();
+    if (!pointerInSource && !(inSource(selection.anchorNode) && inSource(selection.focusNode))) {
+      selection.collapse(...edge(false));
+    }
+    drawCaret();
+  });
+  source.addEventListener("blur", () => { caret.hidden = true; });
+  source.addEventListener("keydown", (event) => {
+    const selection = document.getSelection();
+    if (event.isComposing || !inSource(selection.anchorNode)) return;
+    const word = event.ctrlKey || event.altKey;
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "a") {
+      event.preventDefault();
+      selection.setBaseAndExtent(...edge(false), ...edge(true));
+      return;
+    }
+    if (event.key === "Escape" && !selection.isCollapsed) {
+      event.preventDefault();
+      selection.collapse(selection.focusNode, selection.focusOffset);
+      return;
+    }
+    if (!(event.key in keys)) return;
+    event.preventDefault();
+    const alter = event.shiftKey ? "extend" : "move";
+    let [direction, granularity] = keys[event.key];
+    if (event.key === "Home" || event.key === "End") {
+      if (event.ctrlKey || event.metaKey) {
+        const [node, offset] = edge(event.key === "End");
+        if (event.shiftKey) selection.extend(node, offset);
+        else selection.collapse(node, offset);
+        return;
+      }
+    } else if (event.metaKey && granularity === "character") {
+      granularity = "lineboundary";
+    } else if (word && granularity === "character") {
+      granularity = "word";
+    }
+    selection.modify(alter, direction, granularity);
+    if (!inSource(selection.focusNode)) {
+      // Past the first or last character: back to that edge of the clause text.
+      const forward = direction === "right" || direction === "forward";
+      const [node, offset] = edge(source.dir === "rtl" ? !forward : forward);
+      if (event.shiftKey) selection.extend(node, offset);
+      else selection.collapse(node, offset);
+    }
+  });
+
+  // The caret the browser does not draw in read-only text: a thin bar where the selection's focus is.
+  function drawCaret() {
+    const selection = document.getSelection();
+    if (document.activeElement !== source || !selection.rangeCount || !inSource(selection.focusNode)) {
+      caret.hidden = true;
+      return;
+    }
+    const range = document.createRange();
+    range.setStart(selection.focusNode, selection.focusOffset);
+    const box = range.getClientRects()[0] || range.getBoundingClientRect();
+    // The caret is placed in the clause's card (position: relative), from its padding edge.
+    const card = caret.parentElement;
+    const frame = card.getBoundingClientRect();
+    if (!box || box.height === 0) {
+      caret.hidden = true;
+      return;
+    }
+    caret.style.left = `${box.left - frame.left - card.clientLeft}px`;
+    caret.style.top = `${box.top - frame.top - card.clientTop}px`;
+    caret.style.height = `${box.height}px`;
+    caret.hidden = false;
+  }
+  window.addEventListener("resize", drawCaret);
 
   // Pressing the button must not take the selection away before it is read.
   commentButton.addEventListener("mousedown", (event) => event.preventDefault());

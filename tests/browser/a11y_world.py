@@ -124,3 +124,66 @@ def build_world(*, signing: bool = True) -> World:
         decline(opened, "occitanie", "Our assembly votes on the text next month.", public=True)
     declaration.refresh_from_db()
     return World(declaration, round_, decided, pending, opened)
+
+
+@dataclass(frozen=True)
+class ClosedWorld:
+    """Signing closed, adherences under way, invitations pending: the pages that come after the signing."""
+
+    declaration: Declaration
+    secretariat_slug: str
+    invitations: dict[str, str]  # what the invitation is for → the path of its link
+
+
+def _invitation_link(**invite: object) -> str:
+    """Send an invitation and read its link back from the e-mail (the token is stored only as a hash)."""
+    from django.core import mail
+
+    from signatories.people import invitation_create
+    from signatories.tests.people_factories import link_in
+
+    mail.outbox.clear()
+    invitation_create(by=user("secretariat"), language="en", **invite)  # type: ignore[arg-type]
+    return link_in(mail.outbox[-1])
+
+
+def build_closed_world() -> ClosedWorld:
+    """`build_world`, then: signing closed; Gyeonggi (designated, not signed) invited to adhere; Occitanie
+    (declined) invited and its adherence recorded as given in person, waiting for edition 2 of the signed PDF; the
+    secretariat a member of the DETA Secretariat, with invitations pending for a new person and for an
+    existing account."""
+    from signatories.people import secretariat_add_member
+    from signing.adherence import adherence_invite, adherence_record_offline
+    from signing.models import Signature
+    from signing.services import signing_close
+
+    world = build_world()
+    assert world.signing is not None
+    secretariat = user("secretariat")
+    signing = signing_close(signing=world.signing, by=secretariat)
+    for key in ("gyeonggi", "occitanie"):
+        adherence_invite(signing=signing, party=Party.objects.get(key=key), by=secretariat)
+    signing.refresh_from_db()
+    adherence_record_offline(
+        signing_party=signing.parties.get(party__key="occitanie"),
+        content_hash=signing.version.content_hash,
+        method=Signature.Method.IN_PERSON,
+        printed_name="Marie Dupont",
+        printed_title="Vice-President",
+        adhered_on=timezone.now().date(),
+        scan=None,
+        by=secretariat,
+    )
+    organisation = world.declaration.secretariat
+    assert organisation is not None
+    secretariat_add_member(secretariat=organisation, user=secretariat, by=None)
+    gyeonggi = Party.objects.get(key="gyeonggi")
+    invitations = {
+        "secretariat": _invitation_link(email="new.colleague@example.org", secretariat=organisation),
+        "new-person": _invitation_link(email="new.reviewer@example.org", party=gyeonggi, role="reviewer"),
+        # An account that exists: its owner logs in and accepts; the link alone grants nothing.
+        "existing-account": _invitation_link(
+            email="gyeonggi.reviewer@demo.accord.invalid", party=gyeonggi, role="focal_point"
+        ),
+    }
+    return ClosedWorld(Declaration.objects.get(pk=world.declaration.pk), organisation.slug, invitations)

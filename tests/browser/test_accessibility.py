@@ -1,5 +1,9 @@
 """WCAG 2.2 AA: axe-core finds nothing on the main pages, for every role, in English and Korean.
 
+The pages that come after the signing (adhering, inviting a party to adhere, recording an adherence, the
+closed board with its next edition) and the invitation pages (sending one, accepting one as a new person
+or with an existing account, a link that no longer works) are checked the same way on a second world.
+
 Each page is also opened at 390 px (a phone held upright) and must not scroll sideways, and is kept as
 a screenshot at 1280 and 390 px under var/artefacts/screenshots/<language>/<role>/ for a person to look at.
 axe-core is vendored (static/vendor/axe-core) and injected by the test; no page loads it.
@@ -15,7 +19,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page
 
-from tests.browser.a11y_world import COMMENT_KEY, World, build_world
+from tests.browser.a11y_world import COMMENT_KEY, ClosedWorld, World, build_closed_world, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,6 +76,45 @@ ROLES: dict[str, list[str]] = {
     "anonymous": ["login", "password-reset", "verify"],
 }
 
+AFTER_SIGNING: dict[str, Callable[[ClosedWorld], str]] = {
+    "home": lambda w: "/",
+    "signing-board-closed": lambda w: f"/d/{w.declaration.slug}/signing/",
+    "audit": lambda w: f"/d/{w.declaration.slug}/signing/audit/",
+    "adherence-invite": lambda w: f"/d/{w.declaration.slug}/signing/adherence/invite/",
+    "adherence-record": lambda w: f"/d/{w.declaration.slug}/signing/party/gyeonggi/adherence/",
+    "adhere": lambda w: f"/d/{w.declaration.slug}/signing/party/gyeonggi/adhere/",
+    "adhered": lambda w: f"/d/{w.declaration.slug}/signing/party/occitanie/adhere/",
+    "designate-to-adhere": lambda w: f"/d/{w.declaration.slug}/signing/party/gyeonggi/designate/",
+    "secretariat-invitations": lambda w: f"/secretariats/{w.secretariat_slug}/",
+    "party-invitations": lambda w: "/parties/gyeonggi/",
+    "invitation-secretariat": lambda w: w.invitations["secretariat"],
+    "invitation-new-person": lambda w: w.invitations["new-person"],
+    "invitation-existing-account": lambda w: w.invitations["existing-account"],
+    "invitation-invalid": lambda w: "/invite/no-such-link/",
+}
+# A link that no longer works answers 410 Gone, with a page that says why.
+STATUS = {"invitation-invalid": 410}
+ROLES_AFTER_SIGNING: dict[str, list[str]] = {
+    "secretariat": [
+        "signing-board-closed",
+        "audit",
+        "adherence-invite",
+        "adherence-record",
+        "secretariat-invitations",
+        "party-invitations",
+    ],
+    "gyeonggi.focal": ["home", "signing-board-closed", "adhere", "designate-to-adhere"],
+    "gyeonggi.signatory": ["home", "signing-board-closed", "adhere"],
+    "occitanie.focal": ["adhered"],
+    "gyeonggi.reviewer": ["signing-board-closed", "invitation-existing-account"],
+    "anonymous": [
+        "invitation-secretariat",
+        "invitation-new-person",
+        "invitation-existing-account",
+        "invitation-invalid",
+    ],
+}
+
 RUN_AXE = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
   return result.violations.map((v) => ({
@@ -106,12 +149,12 @@ def _describe(found: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def check_page(page: Page, url: str, shot: Path) -> list[str]:
+def check_page(page: Page, url: str, shot: Path, *, status: int = 200) -> list[str]:
     """Problems on one page: axe violations and clause keys at 1280 px, sideways scrolling at 390 px; screenshots."""
     problems: list[str] = []
     page.set_viewport_size({"width": WIDE, "height": 900})
     response = page.goto(url)
-    assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+    assert response is not None and response.status == status, f"{url}: {response and response.status}"
     page.wait_for_load_state("load")
     shown = page.evaluate("document.body.innerText")
     if keys := [key for key in CLAUSE_KEYS if key in shown]:
@@ -150,4 +193,21 @@ def test_main_pages_have_no_axe_violations_and_fit_a_phone(
     for name in ROLES[role]:
         shot = SHOTS / language / role / name
         problems += check_page(page, demo_live.url + PAGES[name](world), shot)
+    assert not problems, f"{role}, {language}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("role", list(ROLES_AFTER_SIGNING))
+def test_adherence_and_invitation_pages_have_no_axe_violations_and_fit_a_phone(
+    role: str, language: str, page: Page, login, demo_live
+) -> None:  # type: ignore[no-untyped-def]
+    """After the signing and for invitations: 0 axe violations, no sideways scrolling at 390 px, for each role that opens them."""
+    world = build_closed_world()
+    if role != "anonymous":
+        login(role)
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": demo_live.url}])
+    problems: list[str] = []
+    for name in ROLES_AFTER_SIGNING[role]:
+        shot = SHOTS / language / role / f"after-signing-{name}"
+        problems += check_page(page, demo_live.url + AFTER_SIGNING[name](world), shot, status=STATUS.get(name, 200))
     assert not problems, f"{role}, {language}:\n" + "\n".join(problems)

@@ -1,4 +1,5 @@
-"""Keyboard-only journeys: edit a clause, comment on a clause, sign with a typed name (WCAG 2.1.1, 2.4.3, 3.3.1).
+"""Keyboard-only journeys: edit a clause, comment on a clause or on a passage selected with Shift and the
+arrows, sign with a typed name (WCAG 2.1.1, 2.4.3, 3.3.1).
 
 No mouse and no clicks: Tab, Shift+Tab, arrows, Space, Enter and Escape. After every step the test
 asks the browser where the focus is (`document.activeElement`): into an editor when one opens, back to
@@ -51,6 +52,44 @@ def tab_to(page: Page, selector: str, *, limit: int = 60, back: bool = False) ->
             return presses
     active = page.evaluate("document.activeElement && document.activeElement.outerHTML.slice(0, 200)")
     raise AssertionError(f"{selector} not reached in {limit} presses; focus is on {active}")
+
+
+# Where the selection's moving end is in the clause text, in characters: read, never set, by the tests.
+CARET = """() => {
+  const source = document.querySelector("[data-passage-source]");
+  const selection = document.getSelection();
+  if (!selection.rangeCount || !source.contains(selection.focusNode)) return -1;
+  const range = document.createRange();
+  range.setStart(source, 0);
+  range.setEnd(selection.focusNode, selection.focusOffset);
+  return range.toString().length;
+}"""
+
+
+def caret_at(page: Page) -> int:
+    return int(page.evaluate(CARET))
+
+
+def select_with_keys(page: Page, words: str) -> None:
+    """With the focus in the clause text: Ctrl+Home, Ctrl+Right word by word and Right to the first letter
+    of `words`, then Shift+Ctrl+Right (and Shift+Left back from an overshoot) to its last: as a person would."""
+    text = page.locator("[data-passage-source]").text_content() or ""
+    start = text.index(words)
+    end = start + len(words)
+    page.keyboard.press("Control+Home")
+    assert caret_at(page) == 0
+
+    def walk(to: int, far: str, near: str, back: str) -> None:
+        for _press in range(400):
+            at = caret_at(page)
+            if at == to:
+                return
+            page.keyboard.press(far if at < to and to - at > 1 else (near if at < to else back))
+        raise AssertionError(f"the caret never reached {to} (at {caret_at(page)})")
+
+    walk(start, "Control+ArrowRight", "ArrowRight", "ArrowLeft")
+    walk(end, "Shift+Control+ArrowRight", "Shift+ArrowRight", "Shift+ArrowLeft")
+    assert page.evaluate("document.getSelection().toString()") == words
 
 
 def _no_axe_violations(page: Page) -> None:
@@ -184,3 +223,56 @@ def test_signatory_signs_with_a_typed_name_using_the_keyboard_only(world: World,
     _shot(page, "board-typed-signature")
     signature = Signature.objects.get(party__key="gyeonggi")
     assert signature.method == Signature.Method.TYPED and signature.image.size > 1000
+
+
+def test_reviewer_comments_on_a_passage_selected_with_the_keyboard(world: World, login, demo_live) -> None:  # type: ignore[no-untyped-def]
+    """Tab to the clause text, move the caret and select with Shift; Tab to "Comment on this passage"; the comment quotes it."""
+    page = login("catalonia.reviewer")
+    page.goto(f"{demo_live.url}/d/{world.declaration.slug}/rounds/{world.round.number}/clauses/vision/?lang=en")
+    source = "[data-passage-source]"
+    tab_to(page, source)
+    # A read-only text box named by its heading and told how to select; the caret is drawn at its start.
+    text_box = page.get_by_role("textbox", name="Clause text (English)")
+    expect(text_box).to_be_focused()
+    expect(text_box).to_have_attribute("aria-readonly", "true")
+    expect(page.locator("[data-passage-caret]")).to_be_visible()
+    _shot(page, "passage-caret")
+    _no_axe_violations(page)
+
+    select_with_keys(page, "personhood")
+    button = page.get_by_role("button", name="Comment on this passage")
+    expect(button).to_be_visible()
+    expect(page.locator("[data-passage-preview]")).to_have_text("personhood")
+    expect(page.locator("[data-passage-status]")).to_have_text("Selected for your comment: personhood")
+    _shot(page, "passage-selected-by-keyboard")
+
+    # The selection stays inside the clause: Shift+Ctrl+End stops at its last character, not in the page after it.
+    page.keyboard.press("Shift+Control+End")
+    text = page.locator(source).text_content() or ""
+    assert page.evaluate("document.getSelection().toString()") == text[text.index("personhood") :]
+    page.keyboard.press("Shift+Control+ArrowRight")
+    assert caret_at(page) == len(text)
+    # A caret moved without Shift withdraws the offer; selecting again brings it back.
+    page.keyboard.press("ArrowLeft")
+    expect(button).to_be_hidden()
+    select_with_keys(page, "personhood")
+
+    print(
+        "DEBUG",
+        page.evaluate(
+            "[document.activeElement.outerHTML.slice(0,80), document.querySelector('[data-passage-comment]').hidden, document.getSelection().toString()]"
+        ),
+    )
+    assert tab_to(page, "[data-passage-comment]", limit=1) == 1
+    page.keyboard.press("Enter")
+    expect(page.locator("#passage-form [data-passage-quote]")).to_have_text("personhood")
+    assert focus_lands_on(page, "#passage-form textarea[name=text]")
+    page.keyboard.type("Personhood of whom? Say people.")
+    tab_to(page, "#passage-form button[type=submit]", limit=1)
+    page.keyboard.press("Enter")
+    expect(page.locator(".messages")).to_contain_text("Your draft is saved")
+    comment = Comment.objects.get(text="Personhood of whom? Say people.")
+    assert comment.anchor_quote == "personhood" and comment.clause.key == "vision"  # type: ignore[union-attr]
+    vision = ClauseText.objects.get(clause__declaration=world.declaration, clause__key="vision", language="en").text
+    assert vision[comment.anchor_start : comment.anchor_end] == "personhood"
+    expect(page.locator(f"mark.passage[data-comments='{comment.pk}']")).to_have_text("personhood")

@@ -1,5 +1,6 @@
-"""Journey: a reviewer comments on a passage selected with the mouse and suggests a change in place; the
-secretariat edits the clause and the passage follows, then is shown detached when it is deleted."""
+"""Journey: a reviewer comments on a passage selected with the mouse and suggests a change in place on a
+passage selected with the keyboard; the secretariat edits the clause and the passage follows, then is shown
+detached when it is deleted."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from consultations.services import round_open
 from declarations.demo import DEMO_PARTIES, MANIFESTO_SLUG
 from declarations.models import Declaration
 from signatories.models import Party
+from tests.browser.test_keyboard import select_with_keys, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,18 +72,9 @@ def _drag_over(page: Page, words: str) -> None:
 
 
 def _select_by_keyboard(page: Page, words: str) -> None:
-    """What a keyboard selection (caret browsing, shift+arrows) leaves behind: a selection over `words`."""
-    page.evaluate(
-        """(words) => {
-            const source = document.querySelector("[data-passage-source]");
-            const walker = document.createTreeWalker(source, NodeFilter.SHOW_TEXT);
-            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                const at = node.data.indexOf(words);
-                if (at >= 0) { document.getSelection().setBaseAndExtent(node, at, node, at + words.length); return; }
-            }
-        }""",
-        words,
-    )
+    """Tab to the clause text, then the arrows to `words` and Shift with them over it (no script sets it)."""
+    tab_to(page, "[data-passage-source]")
+    select_with_keys(page, words)
 
 
 def _edit_clause(page: Page, base: str, change: Any) -> None:
