@@ -67,7 +67,7 @@ class RecordAdherenceForm(forms.Form):
     capacity = LineField(max_length=300, required=False, label=_("Capacity (optional)"))
     adhered_on = IsoDateField(
         label=_("Date of the adherence"),
-        help_text=_("The date on the instrument of adherence, as YYYY-MM-DD."),
+        help_text=_("The date on the instrument of adherence (the date picker shows it in your browser's format)."),
     )
     scan = forms.FileField(
         required=False,
