@@ -3,14 +3,18 @@
 Comments go through the round rules of permissions.py (`others_visible`), so a party never finds
 another party's drafts and observers find no comments at all. On PostgreSQL the match is full-text
 search with the `simple` configuration (whole words, in any language, no stemming that would favour
-English); on SQLite it is a case-insensitive substring match. Results are paginated by id, then one
-query loads each kind of row of the page.
+English), on the GIN indexes of `text_vector` (decision 100); words in Chinese, Japanese or Korean
+are matched as substrings there as everywhere on SQLite (decision 101). Results are counted and
+sliced in the database, one page at a time: clause texts first, then comments.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import overload
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.paginator import Page, Paginator
@@ -26,6 +30,9 @@ from .permissions import Access, RoundAccess, others_visible
 
 PER_PAGE = 25
 MAX_TERMS = 8
+# Scripts written without spaces between words (Chinese, Japanese) or with particles joined to the
+# word (Korean): PostgreSQL's parser cannot find their words, so they are matched as substrings.
+UNSPACED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -65,13 +72,33 @@ def highlight(text: str, words: list[str]) -> SafeString:
     return SafeString("".join(f"<mark>{escape(p)}</mark>" if i % 2 else escape(p) for i, p in enumerate(pieces)))
 
 
-def _matching(qs: QuerySet, field: str, words: list[str]) -> QuerySet:
-    if connection.vendor == "postgresql":
-        query = SearchQuery(" ".join(words), search_type="plain", config="simple")
-        return qs.annotate(_found=SearchVector(field, config="simple")).filter(_found=query)
-    for word in words:
-        qs = qs.filter(**{f"{field}__icontains": word})
-    return qs
+def text_vector(field: str) -> SearchVector:
+    """The tsvector of a text field, exactly as the GIN indexes hold it (consultations 0005, declarations 0006).
+
+    PostgreSQL uses an expression index only for the very same expression: change both or neither
+    (consultations/tests/test_search_index.py checks that the query's plan uses the index).
+    """
+    return SearchVector(field, config="simple")
+
+
+def _matching(qs: QuerySet, fields: tuple[str, ...], words: list[str]) -> QuerySet:
+    """The rows of `qs` where one of `fields` holds every word."""
+    postgres = connection.vendor == "postgresql"
+    whole = [w for w in words if postgres and not UNSPACED.search(w)]
+    substrings = [w for w in words if w not in whole]
+    query = SearchQuery(" ".join(whole), search_type="plain", config="simple")
+    if whole:
+        # alias(), not annotate(): the vector is matched in WHERE (by the index), never computed for SELECT.
+        qs = qs.alias(**{f"_{field}_vector": text_vector(field) for field in fields})
+    found = Q()
+    for field in fields:
+        in_field = Q(**{f"_{field}_vector": query}) if whole else Q()
+        for word in substrings:
+            # A word without letter case (Chinese, Korean) needs no UPPER() of every row's text.
+            lookup = "icontains" if word.lower() != word.upper() else "contains"
+            in_field &= Q(**{f"{field}__{lookup}": word})
+        found |= in_field
+    return qs.filter(found)
 
 
 def visible_comments_in(access: Access) -> QuerySet[Comment]:
@@ -89,10 +116,45 @@ def visible_comments_in(access: Access) -> QuerySet[Comment]:
     return Comment.objects.filter(round__declaration=access.declaration).filter(condition)
 
 
+class Found(Sequence[ClauseText | Comment]):
+    """Matching clause texts, then matching comments, as Paginator reads them: counted and sliced in the database."""
+
+    def __init__(self, texts: QuerySet[ClauseText], comments: QuerySet[Comment]) -> None:
+        self.texts = texts
+        self.comments = comments
+
+    @cached_property
+    def text_count(self) -> int:
+        return self.texts.count()
+
+    @cached_property
+    def comment_count(self) -> int:
+        return self.comments.count()
+
+    def __len__(self) -> int:
+        return self.text_count + self.comment_count
+
+    @overload
+    def __getitem__(self, index: int) -> ClauseText | Comment: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ClauseText | Comment]: ...
+    def __getitem__(self, index: int | slice) -> ClauseText | Comment | list[ClauseText | Comment]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(len(self))
+        rows: list[ClauseText | Comment] = []
+        if start < self.text_count:
+            rows += self.texts[start : min(stop, self.text_count)]
+        if stop > self.text_count:
+            rows += self.comments[max(start - self.text_count, 0) : stop - self.text_count]
+        return rows
+
+
 def search(access: Access, query: str, filters: Filters, page_number: int | str = 1) -> tuple[Page, list[Hit]]:
     """One page of hits: clause texts first (in reading order), then comments (by round and number)."""
     words = terms(query)
-    found: list[tuple[str, int]] = []
+    texts = ClauseText.objects.none()
+    comments = Comment.objects.none()
     if words and not filters.comments_only:
         texts = ClauseText.objects.filter(
             clause__declaration=access.declaration,
@@ -101,8 +163,12 @@ def search(access: Access, query: str, filters: Filters, page_number: int | str 
         )
         if filters.clause:
             texts = texts.filter(clause__key=filters.clause)
-        texts = _matching(texts, "text", words).order_by("clause__section__position", "clause__position", "language")
-        found += [("clause", pk) for pk in texts.values_list("pk", flat=True)]
+        texts = (
+            _matching(texts, ("text",), words)
+            .order_by("clause__section__position", "clause__position", "language")
+            .select_related("clause")
+            .only("language", "text", "clause__key")
+        )
     if words:
         comments = visible_comments_in(access)
         if filters.clause:
@@ -113,30 +179,18 @@ def search(access: Access, query: str, filters: Filters, page_number: int | str 
             comments = comments.filter(status=filters.status)
         if filters.kind:
             comments = comments.filter(kind=filters.kind)
-        by_text = _matching(comments, "text", words).values_list("pk", flat=True)
-        by_proposal = _matching(comments, "proposed_text", words).values_list("pk", flat=True)
-        ids = set(by_text) | set(by_proposal)
-        order = comments.filter(pk__in=ids).order_by("round__number", "number", "id").values_list("pk", flat=True)
-        found += [("comment", pk) for pk in order]
-    page = Paginator(found, PER_PAGE).get_page(page_number)
-    return page, _hits(list(page.object_list), words)
+        comments = (
+            _matching(comments, ("text", "proposed_text"), words)
+            .order_by("round__number", "number", "id")
+            .select_related("party", "clause", "round")
+        )
+    page = Paginator(Found(texts, comments), PER_PAGE).get_page(page_number)
+    return page, [_hit(row, words) for row in page]
 
 
-def _hits(rows: list[tuple[str, int]], words: list[str]) -> list[Hit]:
-    text_ids = [pk for kind, pk in rows if kind == "clause"]
-    comment_ids = [pk for kind, pk in rows if kind == "comment"]
-    texts = ClauseText.objects.filter(pk__in=text_ids).select_related("clause").only("language", "text", "clause__key")
-    comments = Comment.objects.filter(pk__in=comment_ids).select_related("party", "clause", "round")
-    by_text = {t.pk: t for t in texts}
-    by_comment = {c.pk: c for c in comments}
-    hits = []
-    for kind, pk in rows:
-        if kind == "clause":
-            t = by_text[pk]
-            hits.append(Hit("clause", t.clause.key, t.language, highlight(t.text, words)))
-        else:
-            c = by_comment[pk]
-            shown = "\n\n".join(part for part in (c.text, c.proposed_text) if part)
-            key = c.clause.key if c.clause_id else ""  # type: ignore[union-attr]
-            hits.append(Hit("comment", key, c.language, highlight(shown, words), comment=c))
-    return hits
+def _hit(row: ClauseText | Comment, words: list[str]) -> Hit:
+    if isinstance(row, ClauseText):
+        return Hit("clause", row.clause.key, row.language, highlight(row.text, words))
+    shown = "\n\n".join(part for part in (row.text, row.proposed_text) if part)
+    key = row.clause.key if row.clause_id else ""  # type: ignore[union-attr]
+    return Hit("comment", key, row.language, highlight(shown, words), comment=row)
