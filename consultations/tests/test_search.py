@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from consultations.models import Comment
-from consultations.search import highlight, terms
-from declarations.models import Declaration
+from consultations.permissions import access_for
+from consultations.search import Filters, highlight, search, terms
+from declarations.models import ClauseText, Declaration
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,19 @@ def test_finds_clause_text_in_english_and_korean(demo: Declaration, user_client:
     assert "<mark>relational</mark>" in page and "#clause-vision" in page
     page = _search(user_client, "observer", demo, q="민주주의")
     assert "<mark>민주주의</mark>" in page and 'lang="ko"' in page
+
+
+def test_finds_chinese_and_korean_words_inside_longer_runs(
+    demo: Declaration, user_client: Any, submitted: Callable[..., Comment]
+) -> None:
+    """Chinese runs words together and Korean joins particles to them: such words are found inside the run."""
+    submitted("gyeonggi", text="各国应尊重人权和隐私。", language="ko")  # the demo speaks English and Korean
+    submitted("catalonia", text="Human rights: 우리는 민주주의를 존중한다.", language="ko")
+    assert "尊重<mark>人权</mark>和隐私" in _search(user_client, "secretariat", demo, q="人权")
+    page = _search(user_client, "secretariat", demo, q="민주주의 존중")
+    assert "<mark>민주주의</mark>를 <mark>존중</mark>한다" in page
+    page = _search(user_client, "secretariat", demo, q="rights 민주주의")  # a whole word and a Korean one
+    assert "Human <mark>rights</mark>: 우리는 <mark>민주주의</mark>를" in page
 
 
 def test_a_party_never_finds_another_partys_drafts(
@@ -71,6 +85,30 @@ def test_results_are_paginated(demo: Declaration, user_client: Any) -> None:
     assert "page=2" in page and "q=AI" in page
     second = _search(user_client, "observer", demo, q="AI", page="2")
     assert "Page 2 of" in second
+
+
+def test_pages_run_from_clause_texts_on_to_comments(
+    demo: Declaration, user: Callable[[str], Any], submitted: Callable[..., Comment], monkeypatch: Any
+) -> None:
+    """Clause texts come first, then comments; a page can hold both, and the count covers both."""
+    monkeypatch.setattr("consultations.search.PER_PAGE", 2)
+    for text in ClauseText.objects.filter(clause__declaration=demo, language="en").order_by("pk")[:3]:
+        text.text += " Zebra crossings."
+        text.save()
+    for n in range(3):
+        submitted("gyeonggi", text=f"Zebra remark {n}.")
+    access = access_for(user("secretariat"), demo)
+    pages = [search(access, "zebra", Filters(), number) for number in (1, 2, 3)]
+    assert pages[0][0].paginator.count == 6
+    assert [[hit.kind for hit in hits] for _page, hits in pages] == [
+        ["clause", "clause"],
+        ["clause", "comment"],
+        ["comment", "comment"],
+    ]
+    assert [hits[1].comment and hits[1].comment.text for _page, hits in pages[1:]] == [
+        "Zebra remark 0.",
+        "Zebra remark 2.",
+    ]
 
 
 def test_outsider_gets_404(demo: Declaration, user_client: Any) -> None:
