@@ -1,6 +1,7 @@
 """The full-text index of clause texts for search (decision 100): PostgreSQL only, outside the model state.
 
-Why it is not in `ClauseText.Meta.indexes`: see consultations/migrations/0005_comment_search_indexes.py.
+Why it is not in `ClauseText.Meta.indexes`, and why `fastupdate=False`: see
+consultations/migrations/0005_comment_search_indexes.py.
 The expression is the one `consultations.search` filters on; `consultations/tests/test_search_index.py`
 fails if the two drift apart.
 """
@@ -9,7 +10,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
-INDEX = GinIndex(SearchVector("text", config="simple"), name="clausetext_text_search")
+INDEX = GinIndex(SearchVector("text", config="simple"), fastupdate=False, name="clausetext_text_search")
 
 
 def create_index(apps, schema_editor):
