@@ -23,7 +23,9 @@ from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from declarations.models import ClauseText
+from declarations.caching import newest_history
+from declarations.models import Clause, ClauseText, Declaration, DeclarationParty, Section
+from signatories.models import Party
 
 from .models import Comment, CommentRound
 from .permissions import Access, RoundAccess, others_visible
@@ -114,6 +116,23 @@ def visible_comments_in(access: Access) -> QuerySet[Comment]:
     if access.party is not None:
         condition |= Q(party=access.party)  # a party's own drafts never leave the party
     return Comment.objects.filter(round__declaration=access.declaration).filter(condition)
+
+
+def filters_stamp(declaration: Declaration) -> str:
+    """Changes with what the party and paragraph lists of the search form show: every save of a
+    section, clause, participation or party writes a history row. One query."""
+    row = (
+        Declaration.objects.filter(pk=declaration.pk)
+        .annotate(
+            newest_section=newest_history(Section),
+            newest_clause=newest_history(Clause),
+            newest_participation=newest_history(DeclarationParty),
+            newest_party=newest_history(Party),
+        )
+        .values_list("newest_section", "newest_clause", "newest_participation", "newest_party")
+        .get()
+    )
+    return ".".join(str(value or 0) for value in row)
 
 
 class Found(Sequence[ClauseText | Comment]):

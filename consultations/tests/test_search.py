@@ -12,6 +12,9 @@ from consultations.models import Comment
 from consultations.permissions import access_for
 from consultations.search import Filters, highlight, search, terms
 from declarations.models import ClauseText, Declaration
+from declarations.services import drafting
+from declarations.services.lifecycle import declaration_add_party
+from signatories.models import Party
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +112,24 @@ def test_pages_run_from_clause_texts_on_to_comments(
         "Zebra remark 0.",
         "Zebra remark 2.",
     ]
+
+
+def test_party_and_paragraph_lists_follow_the_declaration(
+    demo: Declaration, user_client: Any, user: Callable[[str], Any], clause: Callable[[str], Any]
+) -> None:
+    """The lists of the form are cached, yet a party added and a clause deleted show on the next search."""
+    client = user_client("secretariat")
+    url = reverse("consultations:search", args=[demo.slug])
+    before = client.get(url, {"q": "AI"}).content.decode()
+    paragraphs = before.count(">Paragraph ")
+    assert 'value="demo-outsider-region"' not in before
+    declaration_add_party(
+        declaration=demo, party=Party.objects.get(key="demo-outsider-region"), role="observer", by=None
+    )
+    drafting.clause_delete(clause=clause("vision"), by=user("secretariat"), reason="merged")
+    after = client.get(url, {"q": "AI"}).content.decode()
+    assert 'value="demo-outsider-region"' in after
+    assert after.count(">Paragraph ") == paragraphs - 1 and 'value="vision"' not in after
 
 
 def test_outsider_gets_404(demo: Declaration, user_client: Any) -> None:
