@@ -85,7 +85,7 @@ def pages() -> list[Page]:
         Page("clause with its comments", f"{rounds}/comments/{clause_comment.pk}/", secretariat),
         Page("round page (comments, tracker)", f"{rounds}/", secretariat),
         Page("round tracker (rounds)", f"{base}/rounds/", secretariat),
-        Page("search (a common word, secretariat)", f"{base}/search/?q=the", secretariat, budgeted=False),
+        Page("search (a common word, secretariat)", f"{base}/search/?q=the", secretariat),
         Page("compare first→last", f"{base}/compare/?from={min(numbers)}&to={max(numbers)}", secretariat),
         Page("signing board", f"{base}/signing/", secretariat),
         Page("sign page (a party's signatory)", f"{base}/signing/party/{party}/", f"{party}.signatory"),
