@@ -135,8 +135,10 @@ def test_whole_comment_round(login, demo_live) -> None:  # type: ignore[no-untyp
         page.click("text=Comment-resolution matrix (XLSX)")
     sheet = openpyxl.load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes())).active
     assert isinstance(sheet, Worksheet)
+    header = [cell.value for cell in sheet[1]]
+    party, disposition, reason = (header.index(name) for name in ("Party", "Secretariat disposition", "Reason"))
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert [(r[1], r[8], r[9]) for r in rows] == [
+    assert [(r[party], r[disposition], r[reason]) for r in rows] == [
         ("Gyeonggi Province", "Accepted", "Agreed: rights are named."),
         ("Gyeonggi Province", "Accepted", "Agreed."),
         ("Gyeonggi Province", "Noted", "Thank you for the support."),
