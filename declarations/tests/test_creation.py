@@ -132,16 +132,17 @@ def test_creating_gives_rights_to_the_secretariat_and_a_short_slug() -> None:
     client.force_login(member)
     assert client.get(reverse("declarations:detail", args=[declaration.slug])).status_code == 200
     with pytest.raises(CreationError, match="not a member"):
-        declaration_create(draft=draft, secretariat=secretariat, by=make_user("outsider"))
+        declaration_create(draft=draft, secretariat=secretariat, by=make_user("stranger"))
     again = declaration_create(draft=draft, secretariat=secretariat, by=member)
     assert again.slug == "a-very-long-title-of-a-pledge-on-open-2"
 
 
 def test_the_browser_flow_previews_before_anything_is_saved() -> None:
     """Upload → preview (numbers shown, nothing saved) → create → the parties page."""
-    _secretariat, member = make_secretariat()
+    secretariat, member = make_secretariat()
     client = Client()
     client.force_login(member)
+    before = Declaration.objects.count()
     upload = io.BytesIO(numbered_docx(30))
     upload.name = "pledge.docx"
     form = {
@@ -156,9 +157,9 @@ def test_the_browser_flow_previews_before_anything_is_saved() -> None:
     assert response["Location"] == reverse("declarations:new_preview")
     page = client.get(reverse("declarations:new_preview")).content.decode()
     assert "31 clauses" in page and "30 numbers found in the text" in page
-    assert not Declaration.objects.exists()
+    assert Declaration.objects.count() == before
     response = client.post(reverse("declarations:new_preview"))
-    declaration = Declaration.objects.get()
+    declaration = Declaration.objects.get(secretariat=secretariat)
     assert declaration.title == {"en": "Open data pledge", "fr": "Engagement"}
     assert response["Location"] == reverse("declarations:parties", args=[declaration.slug])
     assert Section.objects.filter(declaration=declaration).count() == 3
@@ -166,7 +167,7 @@ def test_the_browser_flow_previews_before_anything_is_saved() -> None:
 
 def test_an_empty_declaration_and_a_bad_upload_in_the_browser() -> None:
     """No file: an empty text; a .docm: the form again with the message, nothing created."""
-    _secretariat, member = make_secretariat()
+    secretariat, member = make_secretariat()
     client = Client()
     client.force_login(member)
     bad = io.BytesIO(b"PK")
@@ -177,7 +178,7 @@ def test_an_empty_declaration_and_a_bad_upload_in_the_browser() -> None:
     assert "macros" in page.content.decode()
     client.post(reverse("declarations:new"), {"languages": "en ko", "source_language": "en", "title": "Empty start"})
     client.post(reverse("declarations:new_preview"))
-    declaration = Declaration.objects.get()
+    declaration = Declaration.objects.get(secretariat=secretariat)
     assert declaration.languages == ["en", "ko"] and not declaration.clauses.exists()
 
 
@@ -199,11 +200,11 @@ def test_parties_from_the_un_list_and_the_directory_and_removal() -> None:
     client.post(url, {"un": "all"})
     assert declaration.participations.filter(party__key__startswith="un-").count() == 193
     outsider = Client()
-    outsider.force_login(make_user("outsider"))
+    outsider.force_login(make_user("stranger"))
     assert outsider.get(reverse("declarations:parties", args=[declaration.slug])).status_code == 404
 
 
-def test_create_declaration_and_import_parties_commands(tmp_path: Path) -> None:
+def test_create_declaration_and_import_parties_commands(no_demo: None, tmp_path: Path) -> None:
     """create_declaration --from (.docx/.json); import_parties FILE --declaration SLUG; invite."""
     with pytest.raises(CommandError, match="no secretariat"):
         call_command("create_declaration", "--from", str(MANIFESTO_FILE), stdout=StringIO())

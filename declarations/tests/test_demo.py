@@ -13,6 +13,9 @@ from declarations.interchange import content_hash
 from declarations.models import ClauseText, Declaration, DeclarationVersion
 from signatories.models import Membership, Party
 
+# The seed itself is under test: each test starts from a database without the demo.
+pytestmark = pytest.mark.usefixtures("no_demo")
+
 
 @pytest.mark.django_db
 def test_seed_is_idempotent() -> None:

@@ -16,8 +16,8 @@ from signatories.people import secretariat_create
 
 
 @pytest.fixture(autouse=True)
-def _secretariat(db: None) -> None:
-    """An import belongs to a secretariat (issue 20); these tests use the only one."""
+def _secretariat(no_demo: None) -> None:
+    """An import belongs to a secretariat (issue 20); these tests use the only one, in a fresh installation."""
     secretariat_create(name="Interchange test secretariat", by=None)
 
 

@@ -14,7 +14,8 @@ from declarations.models import Declaration
 from declarations.permissions import EDIT, has_declaration_perm
 from signatories.tests.people_factories import make_secretariat, make_user
 
-pytestmark = pytest.mark.django_db
+# The premise is a fresh installation: no secretariat, or only the one a test makes.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_demo")]
 
 
 def _client(user) -> Client:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from declarations.models import Declaration
+from declarations.tests.factories import DeclarationFactory
 from documents.rendering import WORD_JOINER
 
 from .helpers import issued_draft, pdftotext
@@ -16,9 +16,9 @@ from .helpers import issued_draft, pdftotext
 pytestmark = pytest.mark.django_db
 
 
-def test_a_version_pdf_says_its_times_are_utc(demo: Declaration, tmp_path: Path) -> None:
+def test_a_version_pdf_says_its_times_are_utc(tmp_path: Path) -> None:
     """Asked for from Seoul, the version PDF prints its publication in UTC and states "All times are in UTC."."""
-    version = demo.versions.get(number=1)
+    version = DeclarationFactory.create(languages=("en", "ko")).versions.get(number=1)
     with timezone.override("Asia/Seoul"):
         document = issued_draft(version, languages=("en", "ko"))
     with document.file.open("rb") as handle:
