@@ -156,6 +156,8 @@ def check_page(page: Page, url: str, shot: Path, *, status: int = 200) -> list[s
     response = page.goto(url)
     assert response is not None and response.status == status, f"{url}: {response and response.status}"
     page.wait_for_load_state("load")
+    # Texts at their own addresses (the declaration, a redline) are loaded by htmx: check the page as read.
+    page.wait_for_function("!document.querySelector('[aria-busy=true]')")
     shown = page.evaluate("document.body.innerText")
     if keys := [key for key in CLAUSE_KEYS if key in shown]:
         problems.append(f"{url}: clause keys shown where paragraph numbers are expected: {', '.join(keys)}")
