@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config.auth_types import AuthenticatedHttpRequest
+from declarations import caching
 from declarations.models import ClauseText
 from declarations.numbering import version_paragraphs
 from signatories.notifications import undelivered_count
@@ -45,16 +46,21 @@ def _comment_page(
     current = None
     if comment.clause_id:
         current = ClauseText.objects.filter(clause_id=comment.clause_id, language=comment.language).first()
+    dispose_key = None
     if disposition_form is None and access.is_secretariat:
-        disposition_form = DispositionForm(
-            initial={
-                "disposition": comment.disposition or None,
-                "reason": comment.disposition_reason,
-                "text": comment.proposed_text,
-                "base_revision": current.revision if current else None,
-                "seen_revision": comment.disposition_revision,
-            }
-        )
+        initial = {
+            "disposition": comment.disposition or None,
+            "reason": comment.disposition_reason,
+            "text": comment.proposed_text,
+            "base_revision": current.revision if current else None,
+            "seen_revision": comment.disposition_revision,
+        }
+        disposition_form = DispositionForm(initial=initial)
+        # The unsent form shows only these values, the comment's type and language and the clause's
+        # current text: its HTML is cached under them (the CSRF token stays outside the fragment).
+        shown = {"comment": comment.pk, "initial": initial, "kind": comment.kind, "language": comment.language}
+        shown["current"] = [current.pk, current.revision, current.text] if current else None
+        dispose_key = caching.page_key("comment-dispose", access.declaration, request.user, stamp="", shown=shown)
     thread = can_see_thread(access, comment)
     passage = anchors.passages([comment]).get(comment.pk)
     return render(
@@ -86,6 +92,8 @@ def _comment_page(
             and access.round.is_open(now),
             "can_reply": thread and comment.status != Comment.Status.DRAFT,
             "disposition_form": disposition_form,
+            "dispose_key": dispose_key,
+            "fragment_ttl": caching.BODY_TTL,
             "withdraw_form": withdraw_form or ReasonForm(),
             "reply_form": reply_form or ReplyForm(),
             "undelivered": undelivered_count(access.declaration) if access.is_secretariat else 0,

@@ -4,8 +4,8 @@ Comments go through the round rules of permissions.py (`others_visible`), so a p
 another party's drafts and observers find no comments at all. On PostgreSQL the match is full-text
 search with the `simple` configuration (whole words, in any language, no stemming that would favour
 English), on the GIN indexes of `text_vector` (decision 100); words in Chinese, Japanese or Korean
-are matched as substrings there as everywhere on SQLite (decision 101). Results are counted and
-sliced in the database, one page at a time: clause texts first, then comments.
+are matched as substrings there as everywhere on SQLite (decision 101). Results are counted (up to
+MAX_HITS, decision 107) and sliced in the database, one page at a time: clause texts first, then comments.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ from .permissions import Access, RoundAccess, others_visible
 
 PER_PAGE = 25
 MAX_TERMS = 8
+# Hits are counted up to here (decision 107): past it the count reads "more than 1,000" and the
+# pager stops at page 40. Counting every hit of a common word at UN scale was a quarter of the page.
+MAX_HITS = 1000
 # Scripts written without spaces between words (Chinese, Japanese) or with particles joined to the
 # word (Korean): PostgreSQL's parser cannot find their words, so they are matched as substrings.
 UNSPACED = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]")
@@ -144,16 +147,22 @@ class Found(Sequence[ClauseText | Comment]):
         self.texts = texts  # the matching clause texts, in reading order
         self.comments = comments  # the matching comments, by round and number
 
+    # Counted without ordering and at most MAX_HITS + 1 rows, so the database stops early.
     @cached_property
     def text_count(self) -> int:
-        return self.texts.count()
+        return self.texts.order_by()[: MAX_HITS + 1].count()
 
     @cached_property
     def comment_count(self) -> int:
-        return self.comments.count()
+        return self.comments.order_by()[: max(MAX_HITS + 1 - self.text_count, 0)].count()
+
+    @property
+    def more(self) -> bool:
+        """More hits exist than are counted and paged (MAX_HITS)."""
+        return self.text_count + self.comment_count > MAX_HITS
 
     def __len__(self) -> int:
-        return self.text_count + self.comment_count
+        return min(self.text_count + self.comment_count, MAX_HITS)
 
     @overload
     def __getitem__(self, index: int) -> ClauseText | Comment: ...

@@ -85,6 +85,16 @@ def page_key(name: str, declaration: Declaration, user: AnyUser, *, stamp: str, 
         "ui": [get_language(), timezone.get_current_timezone_name()],
         "shown": shown,
     }
+    return _digest_key(name, parts)
+
+
+def data_key(name: str, *, stamp: str, shown: dict[str, Any]) -> str:
+    """The cache key of data (not HTML) read across declarations: `shown` names what was read (which
+    declarations), `stamp` when it last changed. The caller checks permissions before it reads."""
+    return _digest_key(name, {"data": name, "stamp": stamp, "shown": shown})
+
+
+def _digest_key(name: str, parts: dict[str, Any]) -> str:
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
     return f"declarations:{name}:{digest}"
 

@@ -63,6 +63,28 @@ def declarations_for(user: AnyUser, perm: str = VIEW) -> QuerySet[Declaration]:
     return get_objects_for_user(user, perm, klass=Declaration, accept_global_perms=False)
 
 
+def declaration_ids_with(user: AnyUser, *perms: str) -> dict[str, frozenset[int]]:
+    """For each of `perms`, the ids of the declarations `user` holds it on: `declarations_for()` for
+    several permissions in one query (the home page asks which it may see and which it edits)."""
+    codenames = [_codename(perm) for perm in perms]
+    if not user.is_authenticated or not user.is_active:
+        return dict.fromkeys(codenames, frozenset())
+    if user.is_superuser:
+        every = frozenset(Declaration.objects.values_list("pk", flat=True))
+        return dict.fromkeys(codenames, every)
+    own = DeclarationUserObjectPermission.objects.filter(user_id=user.pk, permission__codename__in=codenames)
+    groups = DeclarationGroupObjectPermission.objects.filter(
+        group__user__id=user.pk, permission__codename__in=codenames
+    )
+    pairs = own.values_list("content_object_id", "permission__codename").union(
+        groups.values_list("content_object_id", "permission__codename")
+    )
+    held: dict[str, set[int]] = {codename: set() for codename in codenames}
+    for pk, codename in pairs:
+        held[codename].add(pk)
+    return {codename: frozenset(ids) for codename, ids in held.items()}
+
+
 def has_declaration_perm(user: AnyUser, perm: str, declaration: Declaration) -> bool:
     return _codename(perm) in declaration_perms(user, declaration)
 

@@ -9,19 +9,22 @@ rounds or parties there are (tests/test_query_budgets.py and signing/tests/test_
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from config.auth_types import AnyUser
 from consultations.models import Comment, CommentRound, RoundInvitation
-from declarations.models import Declaration
+from declarations import caching
+from declarations.models import Clause, ClauseText, Declaration, Section
 from declarations.permissions import EDIT, declarations_for
 from signatories.models import Membership
 
-from .models import Signature, Signing, SigningParty
+from .models import Signature, Signing, SigningEvent, SigningParty
 
 DRAFTING_ROLES = (Membership.Role.REVIEWER, Membership.Role.FOCAL_POINT)
 
@@ -83,13 +86,14 @@ def waiting_for(
     user: AnyUser,
     now: datetime.datetime | None = None,
     *,
-    visible: list[int] | None = None,
+    visible: Collection[int] | None = None,
+    edited: Collection[int] | None = None,
     memberships: list[Membership] | None = None,
 ) -> Waiting:
     """What waits for `user`: as reviewer, focal point, signatory and secretariat, within what they can see.
 
-    `visible`: the ids of the declarations the user may see, and `memberships`: the user's
-    memberships, when the caller has them already (the home page lists both).
+    `visible` and `edited`: the ids of the declarations the user may see and edit, and `memberships`:
+    the user's memberships, when the caller has them already (the home page reads them at once).
     """
     adhered = Signature.objects.filter(
         signing=OuterRef("signing"), party=OuterRef("party"), status=Signature.Status.ADHERED
@@ -157,13 +161,18 @@ def waiting_for(
     if signing_for:
         _signatory(waiting, user, visible, signing_for)
 
-    edited = list(declarations_for(user, EDIT).values_list("pk", flat=True))
+    if edited is None:
+        edited = list(declarations_for(user, EDIT).values_list("pk", flat=True))
     if edited:
-        _secretariat(waiting, edited, now)
+        lists = _secretariat_lists(sorted(edited), now)
+        waiting.awaiting_decision = list(lists.awaiting_decision)
+        waiting.unanswered = list(lists.unanswered)
+        waiting.signing_progress = list(lists.signing_progress)
+        waiting.stale_translations = list(lists.stale_translations)
     return waiting
 
 
-def _signatory(waiting: Waiting, user: AnyUser, visible: list[int], parties: set[int]) -> None:
+def _signatory(waiting: Waiting, user: AnyUser, visible: Collection[int], parties: set[int]) -> None:
     """Texts to sign (signing open, no live answer yet) and to adhere to (invited after the close), in one query."""
     answered = Signature.objects.filter(signing=OuterRef("signing"), party=OuterRef("party"), status__in=Signature.LIVE)
     adhered = Signature.objects.filter(
@@ -184,7 +193,65 @@ def _signatory(waiting: Waiting, user: AnyUser, visible: list[int], parties: set
     waiting.to_adhere = sorted(closed_rows, key=lambda row: row.adherence_invited_at or row.signing.deadline)
 
 
-def _secretariat(waiting: Waiting, declarations: list[int], now: datetime.datetime) -> None:
+@dataclass(frozen=True)
+class SecretariatLists:
+    """The secretariat's part of the home page, as read at `read_at`; it holds until `valid_until`."""
+
+    read_at: datetime.datetime
+    valid_until: datetime.datetime
+    awaiting_decision: Sequence[CommentRound]
+    unanswered: Sequence[CommentRound]
+    signing_progress: Sequence[Signing]
+    stale_translations: Sequence[Declaration]
+
+
+def secretariat_stamp(declarations: list[int]) -> str:
+    """Changes with everything the secretariat's lists count: every save of a comment, invitation, round,
+    section, clause, clause text or declaration writes a history row, and every signing service appends
+    an audit entry (signing/audit.py). One query of the newest ids (index-only)."""
+    row = (
+        Declaration.objects.filter(pk=declarations[0])
+        .annotate(
+            newest_comment=caching.newest_history(Comment),
+            newest_invitation=caching.newest_history(RoundInvitation),
+            newest_round=caching.newest_history(CommentRound),
+            newest_section=caching.newest_history(Section),
+            newest_clause=caching.newest_history(Clause),
+            newest_text=caching.newest_history(ClauseText),
+            newest_declaration=caching.newest_history(Declaration),
+            newest_event=Subquery(SigningEvent.objects.order_by("-pk").values("pk")[:1]),
+        )
+        .values_list(
+            "newest_comment",
+            "newest_invitation",
+            "newest_round",
+            "newest_section",
+            "newest_clause",
+            "newest_text",
+            "newest_declaration",
+            "newest_event",
+        )
+        .get()
+    )
+    return ".".join(str(value or 0) for value in row)
+
+
+def _secretariat_lists(declarations: list[int], now: datetime.datetime) -> SecretariatLists:
+    """The secretariat's lists, cached under the stamp of what they count (decision 107).
+
+    Four aggregate queries over every comment, invitation, signature and clause text of the
+    declarations are the costliest part of the page at UN scale, and they change only with a write
+    (the stamp) or when an open round with parties yet to answer closes (`valid_until`).
+    """
+    key = caching.data_key("home-secretariat", stamp=secretariat_stamp(declarations), shown={"ids": declarations})
+    lists = cache.get(key)
+    if not isinstance(lists, SecretariatLists) or not lists.read_at <= now < lists.valid_until:
+        lists = _secretariat(declarations, now)
+        cache.set(key, lists, caching.BODY_TTL)
+    return lists
+
+
+def _secretariat(declarations: list[int], now: datetime.datetime) -> SecretariatLists:
     """Comments awaiting a decision, unanswered parties, signing progress, translations to update."""
     # Counted per round in a subquery that the partial index comment_undecided answers; a join with a
     # filtered Count read all 10,000 comments of a UN-scale declaration on every dashboard view.
@@ -212,11 +279,11 @@ def _secretariat(waiting: Waiting, declarations: list[int], now: datetime.dateti
         .select_related("declaration")
         .order_by("declaration__slug", "number")
     )
-    waiting.awaiting_decision = [r for r in rounds if r.undecided]  # type: ignore[attr-defined]
+    awaiting_decision = [r for r in rounds if r.undecided]  # type: ignore[attr-defined]
     unanswered = [r for r in rounds if r.open and r.answered < r.invited]  # type: ignore[attr-defined]
     for round_ in unanswered:
         round_.progress = Progress(round_.answered, round_.invited)  # type: ignore[attr-defined]
-    waiting.unanswered = sorted(unanswered, key=lambda r: r.deadline)  # then declaration and number, as _open_rounds
+    unanswered.sort(key=lambda r: r.deadline)  # then declaration and number, as _open_rounds
     signings: list[Signing] = list(
         Signing.objects.filter(declaration__in=declarations, status=Signing.Status.OPEN)
         .annotate(
@@ -228,15 +295,17 @@ def _secretariat(waiting: Waiting, declarations: list[int], now: datetime.dateti
     )
     for signing in signings:
         signing.progress = Progress(signing.signed, signing.total)  # type: ignore[attr-defined]
-    waiting.signing_progress = signings
     stale = Q(
         clauses__texts__needs_review=True,
         clauses__deleted_at__isnull=True,
         clauses__section__deleted_at__isnull=True,
     )
-    waiting.stale_translations = list(
+    stale_translations = list(
         Declaration.objects.filter(pk__in=declarations)
         .annotate(stale=Count("clauses__texts", filter=stale))
         .filter(stale__gt=0)
         .order_by("slug")
     )
+    # Only time can take an unanswered round off the list without a write: when it closes.
+    valid_until = min([now + datetime.timedelta(seconds=caching.BODY_TTL)] + [r.closes_at() for r in unanswered])
+    return SecretariatLists(now, valid_until, awaiting_decision, unanswered, signings, stale_translations)

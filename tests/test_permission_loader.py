@@ -12,7 +12,14 @@ from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from declarations.models import Declaration
-from declarations.permissions import EDIT, declaration_perms, declarations_for, get_declaration_for
+from declarations.permissions import (
+    EDIT,
+    VIEW,
+    declaration_ids_with,
+    declaration_perms,
+    declarations_for,
+    get_declaration_for,
+)
 
 from .permission_world import ROLES, build_world
 
@@ -59,6 +66,15 @@ def test_every_role_gets_guardians_answer_on_both_declarations(world: Any) -> No
             else set()
         )
         assert set(declarations_for(user)) == guardian_list, user
+        # The home page's one query for both lists gives guardian's answer for each permission.
+        both = declaration_ids_with(user, VIEW, EDIT)
+        for perm in (VIEW, EDIT):
+            expected_ids = (
+                {d.pk for d in get_objects_for_user(user, perm, klass=Declaration, accept_global_perms=False)}
+                if user.is_authenticated and user.is_active
+                else set()
+            )
+            assert both[perm.split(".")[1]] == expected_ids, (user, perm)
     # The world really has different answers to compare (secretariat, party roles, superuser, nobody).
     assert len(seen) >= 4
 

@@ -56,3 +56,39 @@ def test_the_same_decision_again_changes_nothing_and_mails_nobody(
     comment.refresh_from_db()
     assert comment.disposition_revision == 1
     assert len(mail.outbox) == 2  # the focal point and the author, once each
+
+
+def test_the_cached_decision_form_always_shows_the_current_decision_and_text(
+    submitted: Any, user_client: Any, user: Any, clause: Any
+) -> None:
+    """The unsent form is a cached fragment: a decision or an edit of the clause shows on the very next view,
+    the revision it carries is always the current one, and a form sent back with errors is never the cached one."""
+    from declarations.models import ClauseText
+    from declarations.services import clause_text_update
+
+    current = ClauseText.objects.get(clause=clause("vision"), language="en")
+    comment = submitted(kind=Comment.Kind.PROPOSED_TEXT, clause=clause("vision"), proposed_text="New words.")
+    client = user_client("secretariat")
+    url = f"/d/{comment.round.declaration.slug}/rounds/{comment.round.number}/comments/{comment.pk}/"
+    first = client.get(url).content.decode()
+    assert 'name="seen_revision" value="0"' in first and current.text[:40] in first
+    again = client.get(url).content.decode()  # from the cache: the same form, with this request's token
+    assert again.count('name="csrfmiddlewaretoken"') == first.count('name="csrfmiddlewaretoken"') >= 1
+
+    services.comment_dispose(comment=comment, disposition="noted", reason="Seen it.", by=user("secretariat"))
+    page = client.get(url).content.decode()
+    assert 'name="seen_revision" value="1"' in page and "Seen it.</textarea>" in page
+    assert 'value="noted" id="id_disposition_3" required checked' in page
+
+    vision = clause("vision")
+    clause_text_update(
+        clause=vision, language="en", text="A rewritten vision.", base_revision=current.revision, by=user("secretariat")
+    )
+    page = client.get(url).content.decode()
+    assert "A rewritten vision." in page and f'name="base_revision" value="{current.revision + 1}"' in page
+
+    sent = _dispose(client, comment, "rejected", "  ", seen=1)  # no reason: the form comes back with its error
+    assert sent.status_code == 400
+    assert 'value="rejected" id="id_disposition_2" required checked' in sent.content.decode()
+    assert '<ul class="errorlist"' in sent.content.decode()
+    assert '<ul class="errorlist"' not in client.get(url).content.decode()  # the next view: the current decision

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from consultations.models import Comment
 from consultations.permissions import access_for
-from consultations.search import Filters, highlight, search, terms
+from consultations.search import Filters, Found, highlight, search, terms
 from declarations.models import ClauseText, Declaration
 from declarations.services import drafting
 from declarations.services.lifecycle import declaration_add_party
@@ -112,6 +112,39 @@ def test_pages_run_from_clause_texts_on_to_comments(
         "Zebra remark 0.",
         "Zebra remark 2.",
     ]
+
+
+@pytest.mark.parametrize("cap", [2, 4])
+def test_hits_are_counted_up_to_a_cap(
+    demo: Declaration,
+    user: Callable[[str], Any],
+    user_client: Any,
+    submitted: Callable[..., Comment],
+    monkeypatch: Any,
+    cap: int,
+) -> None:
+    """Past MAX_HITS the count says "more than", the pager stops there, and the hits up to it are in order."""
+    monkeypatch.setattr("consultations.search.PER_PAGE", 2)
+    monkeypatch.setattr("consultations.search.MAX_HITS", cap)
+    for text in ClauseText.objects.filter(clause__declaration=demo, language="en").order_by("pk")[:3]:
+        text.text += " Zebra crossings."
+        text.save()
+    for n in range(3):
+        submitted("gyeonggi", text=f"Zebra remark {n}.")
+    access = access_for(user("secretariat"), demo)
+    page, hits = search(access, "zebra", Filters(), cap // 2)
+    assert page.paginator.count == cap and page.paginator.num_pages == cap // 2
+    found = page.paginator.object_list
+    assert isinstance(found, Found) and found.more and not page.has_next()
+    assert [hit.kind for hit in hits] == (["clause", "clause"] if cap == 2 else ["clause", "comment"])
+    html = _search(user_client, "secretariat", demo, q="zebra")
+    assert f"More than {cap} results" in html and f"The first {cap} are listed." in html
+    # Exactly at the cap nothing is hidden: the count is exact.
+    monkeypatch.setattr("consultations.search.MAX_HITS", 6)
+    page, _hits = search(access, "zebra", Filters(), 1)
+    found = page.paginator.object_list
+    assert isinstance(found, Found) and page.paginator.count == 6 and not found.more
+    assert "6 results" in _search(user_client, "secretariat", demo, q="zebra")
 
 
 def test_party_and_paragraph_lists_follow_the_declaration(

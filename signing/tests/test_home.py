@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -159,6 +160,7 @@ def test_home_queries_do_not_grow_with_rounds_and_signings(
     client = user_client("secretariat")
     _answered_round(demo)
     client.get(HOME)  # warm process-wide caches (content types)
+    cache.clear()  # the secretariat's lists are read, not taken from the cache (see the next test)
     with django_assert_max_num_queries(25) as small:
         client.get(HOME)
     budget = len(small.captured_queries)
@@ -167,6 +169,7 @@ def test_home_queries_do_not_grow_with_rounds_and_signings(
     round_ = _round(demo)
     _draft(round_, "gyeonggi")
     rounds.party_submit(round=round_, party=Party.objects.get(key="gyeonggi"), by=_user("gyeonggi.focal"))
+    cache.clear()
     with django_assert_max_num_queries(budget):
         page = client.get(HOME).content.decode()
     assert page.count("2 comments await a decision") == 4
@@ -178,3 +181,53 @@ def test_secretariat_sees_translations_to_update(demo: Declaration, user_client:
     ClauseText.objects.filter(clause__declaration=demo, clause__key="vision", language="ko").update(needs_review=True)
     assert "1 translation to update in" in _page(user_client, "secretariat")
     assert waiting_for(_user("gyeonggi.focal")).stale_translations == []
+
+
+def test_secretariat_lists_are_cached_until_a_write_or_a_round_closes(
+    demo: Declaration, user_client: Any, django_assert_max_num_queries: Any
+) -> None:
+    """The secretariat's lists come from the cache on a repeat view, and every write they count shows at once.
+
+    The cache is keyed by the stamp of what the lists count: a submission, a decision, a signature, a
+    translation flagged stale and a round's early close each show on the very next view; a round whose
+    deadline passes leaves the list without any write.
+    """
+    client = user_client("secretariat")
+    round_ = _round(demo)
+    _draft(round_, "gyeonggi")
+    rounds.party_submit(round=round_, party=Party.objects.get(key="gyeonggi"), by=_user("gyeonggi.focal"))
+    cache.clear()
+    with django_assert_max_num_queries(25) as cold:
+        assert "1 comment awaits a decision in round 1" in client.get(HOME).content.decode()
+    with django_assert_max_num_queries(len(cold.captured_queries) - 3):  # the four lists: one stamp query
+        assert "1 comment awaits a decision in round 1" in client.get(HOME).content.decode()
+
+    _draft(round_, "catalonia")
+    rounds.party_submit(round=round_, party=Party.objects.get(key="catalonia"), by=_user("catalonia.focal"))
+    page = _page(user_client, "secretariat")
+    assert "2 comments await a decision in round 1" in page and f"2 of {len(DEMO_PARTIES)}" in page
+
+    comment = Comment.objects.get(round=round_, party__key="gyeonggi")
+    rounds.comment_dispose(
+        comment=comment, disposition=Comment.Disposition.NOTED, reason="Thanks.", by=_user("secretariat")
+    )
+    assert "1 comment awaits a decision in round 1" in _page(user_client, "secretariat")
+
+    opened = signing.open_signing(demo)
+    signing.designate(opened, "gyeonggi")
+    assert f"0 of {len(DEMO_PARTIES)}" in _page(user_client, "secretariat")
+    signing.sign(opened, "gyeonggi")
+    assert f"1 of {len(DEMO_PARTIES)}" in _page(user_client, "secretariat")
+
+    text = ClauseText.objects.get(clause__declaration=demo, clause__key="vision", language="ko")
+    text.needs_review = True
+    text.save()
+    assert "1 translation to update in" in _page(user_client, "secretariat")
+
+    # Time alone: once the round's deadline has passed, its parties no longer owe an answer.
+    secretariat = _user("secretariat")
+    assert [r.pk for r in waiting_for(secretariat).unanswered] == [round_.pk]
+    later = round_.deadline + datetime.timedelta(minutes=1)
+    assert waiting_for(secretariat, now=later).unanswered == []
+    rounds.round_close(round=round_, reason="Enough.", by=secretariat)
+    assert waiting_for(secretariat).unanswered == []
