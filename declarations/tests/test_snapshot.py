@@ -9,7 +9,7 @@ import pytest
 
 from declarations.interchange import canonical_content, content_hash
 from declarations.snapshot import Clause, Section, Snapshot, paragraphs
-from declarations.tests.test_redline import load_manifesto
+from declarations.tests.redline_data import load_manifesto
 
 TWO_SECTIONS: dict[str, Any] = {
     "title": {"en": "Declaration", "ko": "선언"},
