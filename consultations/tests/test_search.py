@@ -90,16 +90,20 @@ def test_results_are_paginated(demo: Declaration, user_client: Any) -> None:
     assert "Page 2 of" in second
 
 
-def test_pages_run_from_clause_texts_on_to_comments(
-    demo: Declaration, user: Callable[[str], Any], submitted: Callable[..., Comment], monkeypatch: Any
-) -> None:
-    """Clause texts come first, then comments; a page can hold both, and the count covers both."""
-    monkeypatch.setattr("consultations.search.PER_PAGE", 2)
+def _three_texts_and_three_comments_say_zebra(demo: Declaration, submitted: Callable[..., Comment]) -> None:
     for text in ClauseText.objects.filter(clause__declaration=demo, language="en").order_by("pk")[:3]:
         text.text += " Zebra crossings."
         text.save()
     for n in range(3):
         submitted("gyeonggi", text=f"Zebra remark {n}.")
+
+
+def test_pages_run_from_clause_texts_on_to_comments(
+    demo: Declaration, user: Callable[[str], Any], submitted: Callable[..., Comment], monkeypatch: Any
+) -> None:
+    """Clause texts come first, then comments; a page can hold both, and the count covers both."""
+    monkeypatch.setattr("consultations.search.PER_PAGE", 2)
+    _three_texts_and_three_comments_say_zebra(demo, submitted)
     access = access_for(user("secretariat"), demo)
     pages = [search(access, "zebra", Filters(), number) for number in (1, 2, 3)]
     assert pages[0][0].paginator.count == 6
@@ -126,11 +130,7 @@ def test_hits_are_counted_up_to_a_cap(
     """Past MAX_HITS the count says "more than", the pager stops there, and the hits up to it are in order."""
     monkeypatch.setattr("consultations.search.PER_PAGE", 2)
     monkeypatch.setattr("consultations.search.MAX_HITS", cap)
-    for text in ClauseText.objects.filter(clause__declaration=demo, language="en").order_by("pk")[:3]:
-        text.text += " Zebra crossings."
-        text.save()
-    for n in range(3):
-        submitted("gyeonggi", text=f"Zebra remark {n}.")
+    _three_texts_and_three_comments_say_zebra(demo, submitted)
     access = access_for(user("secretariat"), demo)
     page, hits = search(access, "zebra", Filters(), cap // 2)
     assert page.paginator.count == cap and page.paginator.num_pages == cap // 2
