@@ -3,18 +3,21 @@
 Object permissions are django-guardian's (direct foreign-key tables, see models.py), granted to a
 user or to their groups, read here as guardian's `ObjectPermissionChecker` reads them: active
 superusers hold every permission, inactive users none, global (model-level) permissions count for
-nothing. The user's own grants and their groups' are read in one query (a UNION; the checker asks
-twice), once per declaration and request: the answer is kept on the user object, as Django's
-ModelBackend keeps `_perm_cache`, so a grant or withdrawal counts from the next request on.
+nothing. The loader reads the declaration with the user's own grants and their groups' on it in
+one query (two aggregated subqueries; elsewhere one UNION query; the checker asks twice), once per
+declaration and request: the answer is kept on the user object, as Django's ModelBackend keeps
+`_perm_cache`, so a grant or withdrawal counts from the next request on.
 tests/test_permission_matrix.py checks every URL against every role.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, StringAgg, Subquery, Value
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
@@ -89,9 +92,30 @@ def has_declaration_perm(user: AnyUser, perm: str, declaration: Declaration) -> 
     return _codename(perm) in declaration_perms(user, declaration)
 
 
+def _with_grants(declarations: QuerySet[Declaration], user_id: int) -> QuerySet[Declaration]:
+    """`declarations`, each with the codenames `user_id` holds on it through their own grants and their
+    groups' (comma-separated): the loader reads a declaration and its permissions in one query."""
+
+    def codenames(grants: QuerySet[Any]) -> Subquery:
+        held = grants.filter(content_object=OuterRef("pk")).values("content_object")
+        return Subquery(held.annotate(held=StringAgg("permission__codename", Value(","))).values("held"))
+
+    own = DeclarationUserObjectPermission.objects.filter(user_id=user_id)
+    groups = DeclarationGroupObjectPermission.objects.filter(group__user__id=user_id)
+    return declarations.annotate(own_grants=codenames(own), group_grants=codenames(groups))
+
+
 def get_declaration_for(user: AnyUser, slug: str, perm: str | None = None) -> Declaration:
     """Load a declaration the user may see; 404 when they may not, 403 when they lack `perm`."""
-    declaration = Declaration.objects.filter(slug=slug).first() if user.is_authenticated else None
+    declaration = None
+    if user.is_authenticated and user.is_active and not user.is_superuser:
+        declaration = _with_grants(Declaration.objects.filter(slug=slug), user.pk).first()
+        if declaration is not None:
+            held = f"{declaration.own_grants or ''},{declaration.group_grants or ''}"  # type: ignore[attr-defined]
+            known: dict[int, frozenset[str]] = user.__dict__.setdefault(_PERMS, {})
+            known[declaration.pk] = frozenset(codename for codename in held.split(",") if codename)
+    elif user.is_authenticated:
+        declaration = Declaration.objects.filter(slug=slug).first()
     if declaration is None or not has_declaration_perm(user, VIEW, declaration):
         raise Http404("No such declaration.")
     if perm and not has_declaration_perm(user, perm, declaration):
