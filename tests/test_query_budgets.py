@@ -189,8 +189,8 @@ def test_the_larger_declaration_is_really_larger(worlds: tuple[World, World]) ->
             assert large_count == small_count
 
 
-# Session, user, declaration, the user's and the groups' permissions, latest version, draft stamp.
-CACHED_DECLARATION_PAGE_QUERIES = 7
+# Session, user, the declaration with the user's permissions on it (decision 108), draft stamp.
+CACHED_DECLARATION_PAGE_QUERIES = 4
 
 
 @pytest.mark.django_db
