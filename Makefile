@@ -26,7 +26,7 @@ done; \
 exit 1
 endef
 
-.PHONY: help run test test-sqlite test-postgres test-fast smoke lint typecheck messages webfonts system-deps venv clean-db dev-cert
+.PHONY: help run test test-sqlite test-postgres test-fast smoke lint typecheck messages webfonts system-deps venv clean-db dev-cert bench
 
 help:
 	@echo "make run            create .venv, install, migrate, load the demo, serve http://127.0.0.1:$(PORT) with the task worker"
@@ -34,6 +34,7 @@ help:
 	@echo "make test-postgres  the same suite on PostgreSQL ($(PG_URL))"
 	@echo "make smoke          the production stack on PostgreSQL + Redis: gunicorn x2, worker, Chromium"
 	@echo "make lint           ruff + mypy + import-linter (apps import only downward)"
+	@echo "make bench          every page and job at UN scale against its budget (PostgreSQL, gunicorn, wrk; BENCH_ARGS=--quick ...)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@PYTHON=$$($(find_python)) || { echo "Accord needs Python 3.12 or newer (python3.13 or python3.12 on PATH, or via pyenv). Install one, e.g. 'apt-get install python3.12 python3.12-venv'."; exit 1; }; \
@@ -57,6 +58,11 @@ system-deps:
 	  if ! command -v dpkg >/dev/null 2>&1; then echo "(Not Debian/Ubuntu: install Pango, Chromium and poppler-utils with your package manager.)"; fi; \
 	  exit 1; \
 	fi
+
+# The load benchmark (docs/performance.md) drives gunicorn with wrk, installed here like the packages above.
+bench: system-deps venv
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES=wrk
+	benchmarks/run $(BENCH_ARGS)
 
 dev-cert: venv
 	@DEBUG=1 $(PY) manage.py generate_dev_certificate

@@ -21,6 +21,7 @@ import argparse
 import os
 import platform
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -330,6 +331,10 @@ def main(argv: list[str] | None = None) -> int:
         "--only", action="append", metavar="TEXT", help="Only the pages whose name contains TEXT (repeatable)."
     )
     args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit(
+            "wrk is not installed: `make bench` installs it (as root on Debian/Ubuntu), or apt-get install wrk"
+        )
     args.duration = args.duration or ("3s" if args.quick else "10s")
     args.secret_key = secrets.token_urlsafe(50)
 
