@@ -231,9 +231,11 @@ def secretariat_stamp(declarations: list[int]) -> str:
             "newest_declaration",
             "newest_event",
         )
-        .get()
+        .first()
     )
-    return ".".join(str(value or 0) for value in row)
+    # No row: the declaration went away since the request read its permissions; the ids in the key
+    # will differ on the next view, and this one reads the lists afresh.
+    return ".".join(str(value or 0) for value in row) if row else "gone"
 
 
 def _secretariat_lists(declarations: list[int], now: datetime.datetime) -> SecretariatLists:
@@ -241,13 +243,17 @@ def _secretariat_lists(declarations: list[int], now: datetime.datetime) -> Secre
 
     Four aggregate queries over every comment, invitation, signature and clause text of the
     declarations are the costliest part of the page at UN scale, and they change only with a write
-    (the stamp) or when an open round with parties yet to answer closes (`valid_until`).
+    (the stamp) or when an open round with parties yet to answer closes (`valid_until`). As for the
+    page bodies (caching.py), two writes committing in the opposite order of their history ids could
+    leave the first unseen under the second's stamp: entries expire after BODY_TTL, which bounds that.
     """
-    key = caching.data_key("home-secretariat", stamp=secretariat_stamp(declarations), shown={"ids": declarations})
+    stamp = secretariat_stamp(declarations)
+    key = caching.data_key("home-secretariat", stamp=stamp, shown={"ids": declarations})
     lists = cache.get(key)
     if not isinstance(lists, SecretariatLists) or not lists.read_at <= now < lists.valid_until:
         lists = _secretariat(declarations, now)
-        cache.set(key, lists, caching.BODY_TTL)
+        if stamp != "gone":
+            cache.set(key, lists, caching.BODY_TTL)
     return lists
 
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from consultations import services as rounds
 from consultations.models import Comment, CommentRound
+from declarations.caching import data_key
 from declarations.demo import DEMO_PARTIES
 from declarations.models import ClauseText, Declaration
 from signatories.models import Party
-from signing.home import waiting_for
+from signing.home import secretariat_stamp, waiting_for
 from signing.models import Signing
 from signing.tests import signing_helpers as signing
 
@@ -231,3 +232,17 @@ def test_secretariat_lists_are_cached_until_a_write_or_a_round_closes(
     assert waiting_for(secretariat, now=later).unanswered == []
     rounds.round_close(round=round_, reason="Enough.", by=secretariat)
     assert waiting_for(secretariat).unanswered == []
+
+
+def test_a_declaration_gone_since_the_permissions_were_read_is_no_error(demo: Declaration) -> None:
+    """The stamp has no row to read: the lists are read afresh, not cached, and the page still shows them."""
+    round_ = _round(demo)
+    _draft(round_, "gyeonggi")
+    rounds.party_submit(round=round_, party=Party.objects.get(key="gyeonggi"), by=_user("gyeonggi.focal"))
+    assert secretariat_stamp([0]) == "gone"
+    cache.clear()
+    waiting = waiting_for(_user("secretariat"), edited=[0, demo.pk])
+    assert [r.undecided for r in waiting.awaiting_decision] == [1]  # type: ignore[attr-defined]
+    assert not cache.get(
+        data_key("home-secretariat", stamp="gone", shown={"ids": [0, demo.pk]})
+    )  # nothing kept under a stamp that says nothing
