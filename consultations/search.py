@@ -23,7 +23,7 @@ from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from declarations.caching import newest_history
+from declarations.caching import content_stamp
 from declarations.models import Clause, ClauseText, Declaration, DeclarationParty, Section
 from signatories.models import Party
 
@@ -124,18 +124,7 @@ def visible_comments_in(access: Access) -> QuerySet[Comment]:
 def filters_stamp(declaration: Declaration) -> str:
     """Changes with what the party and paragraph lists of the search form show: every save of a
     section, clause, participation or party writes a history row. One query."""
-    row = (
-        Declaration.objects.filter(pk=declaration.pk)
-        .annotate(
-            newest_section=newest_history(Section),
-            newest_clause=newest_history(Clause),
-            newest_participation=newest_history(DeclarationParty),
-            newest_party=newest_history(Party),
-        )
-        .values_list("newest_section", "newest_clause", "newest_participation", "newest_party")
-        .get()
-    )
-    return ".".join(str(value or 0) for value in row)
+    return content_stamp(Declaration.objects.filter(pk=declaration.pk), Section, Clause, DeclarationParty, Party)
 
 
 class Found(Sequence[ClauseText | Comment]):

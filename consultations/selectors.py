@@ -6,12 +6,12 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
 
-from declarations.caching import newest_history
+from declarations.caching import content_stamp, newest_version
 from declarations.models import Clause, Declaration, DeclarationVersion, Section
 from declarations.numbering import paragraph_label, version_paragraphs
 from declarations.redline import diff_html, diff_text
@@ -163,25 +163,9 @@ def round_stamp(round: CommentRound) -> str:
     """Changes with everything the shared parts of a round page show (comment cards, tracker,
     reflection summary): every save of a round, invitation, comment, party or section writes a
     history row, and versions are only added. One query."""
-
-    row = (
-        CommentRound.objects.filter(pk=round.pk)
-        .annotate(
-            newest_round=newest_history(CommentRound),
-            newest_invitation=newest_history(RoundInvitation),
-            newest_comment=newest_history(Comment),
-            newest_party=newest_history(Party),
-            newest_section=newest_history(Section),
-            newest_version=Subquery(
-                DeclarationVersion.objects.filter(declaration=OuterRef("declaration")).order_by("-id").values("id")[:1]
-            ),
-        )
-        .values_list(
-            "newest_round", "newest_invitation", "newest_comment", "newest_party", "newest_section", "newest_version"
-        )
-        .get()
-    )
-    return ".".join(str(value or 0) for value in row)
+    row = CommentRound.objects.filter(pk=round.pk)
+    models = (CommentRound, RoundInvitation, Comment, Party, Section)
+    return content_stamp(row, *models, newest_version=newest_version("declaration"))
 
 
 def round_tracker(round: CommentRound) -> list[TrackerRow]:
@@ -446,20 +430,8 @@ def outcomes_stamp(declaration: Declaration) -> str:
     """Changes with everything a party's comment outcomes show: every save of a comment (status,
     disposition, applied edit), clause or section writes a history row, and versions are only added.
     One query."""
-    row = (
-        Declaration.objects.filter(pk=declaration.pk)
-        .annotate(
-            newest_comment=newest_history(Comment),
-            newest_clause=newest_history(Clause),
-            newest_section=newest_history(Section),
-            newest_version=Subquery(
-                DeclarationVersion.objects.filter(declaration=OuterRef("pk")).order_by("-id").values("id")[:1]
-            ),
-        )
-        .values_list("newest_comment", "newest_clause", "newest_section", "newest_version")
-        .get()
-    )
-    return ".".join(str(value or 0) for value in row)
+    row = Declaration.objects.filter(pk=declaration.pk)
+    return content_stamp(row, Comment, Clause, Section, newest_version=newest_version())
 
 
 def party_comment_outcomes(*, declaration: Declaration, party: Party) -> list[CommentOutcome]:

@@ -26,7 +26,7 @@ from typing import Any, cast
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -55,24 +55,27 @@ def newest_history(model: Any) -> Subquery:
     return Subquery(history_model(model).objects.order_by("-history_id").values("history_id")[:1])
 
 
-def draft_stamp(declaration: Declaration) -> str:
-    """Changes with every saved change to a section, clause or clause text (all are history-keeping
-    saves, STYLE.md) and with every version the declaration publishes. One query."""
+def content_stamp(row: QuerySet[Any], *models: Any, **newest: Subquery) -> str:
+    """A content stamp, read in one query on the one row of `row`: the newest history id of each of
+    `models` (every save of theirs writes a history row, STYLE.md) and the value of each of `newest`
+    (e.g. the newest version id). "" when the row is gone."""
+    subqueries = {f"newest_{index}": newest_history(model) for index, model in enumerate(models)} | newest
+    values = row.annotate(**subqueries).values_list(*subqueries).first()
+    return ".".join(str(value or 0) for value in values) if values else ""
 
-    row = (
-        Declaration.objects.filter(pk=declaration.pk)
-        .annotate(
-            newest_section=newest_history(Section),
-            newest_clause=newest_history(Clause),
-            newest_text=newest_history(ClauseText),
-            newest_version=Subquery(
-                DeclarationVersion.objects.filter(declaration=OuterRef("pk")).order_by("-id").values("id")[:1]
-            ),
-        )
-        .values_list("newest_section", "newest_clause", "newest_text", "newest_version")
-        .get()
-    )
-    return ".".join(str(value or 0) for value in row)
+
+def newest_version(declaration: str = "pk") -> Subquery:
+    """The id of the declaration's newest version (versions are only added); `declaration` names the
+    outer query's field that holds the declaration."""
+    versions = DeclarationVersion.objects.filter(declaration=OuterRef(declaration)).order_by("-id")
+    return Subquery(versions.values("id")[:1])
+
+
+def draft_stamp(declaration: Declaration) -> str:
+    """Changes with every saved change to a section, clause or clause text and with every version the
+    declaration publishes. One query."""
+    row = Declaration.objects.filter(pk=declaration.pk)
+    return content_stamp(row, Section, Clause, ClauseText, newest_version=newest_version())
 
 
 def page_key(name: str, declaration: Declaration, user: AnyUser, *, stamp: str, shown: dict[str, Any]) -> str:

@@ -208,34 +208,13 @@ class SecretariatLists:
 def secretariat_stamp(declarations: list[int]) -> str:
     """Changes with everything the secretariat's lists count: every save of a comment, invitation, round,
     section, clause, clause text or declaration writes a history row, and every signing service appends
-    an audit entry (signing/audit.py). One query of the newest ids (index-only)."""
-    row = (
-        Declaration.objects.filter(pk=declarations[0])
-        .annotate(
-            newest_comment=caching.newest_history(Comment),
-            newest_invitation=caching.newest_history(RoundInvitation),
-            newest_round=caching.newest_history(CommentRound),
-            newest_section=caching.newest_history(Section),
-            newest_clause=caching.newest_history(Clause),
-            newest_text=caching.newest_history(ClauseText),
-            newest_declaration=caching.newest_history(Declaration),
-            newest_event=Subquery(SigningEvent.objects.order_by("-pk").values("pk")[:1]),
-        )
-        .values_list(
-            "newest_comment",
-            "newest_invitation",
-            "newest_round",
-            "newest_section",
-            "newest_clause",
-            "newest_text",
-            "newest_declaration",
-            "newest_event",
-        )
-        .first()
+    an audit entry (signing/audit.py). One query of the newest ids (index-only); "" when the declaration
+    went away since the request read its permissions (the ids in the key differ on the next view)."""
+    row = Declaration.objects.filter(pk=declarations[0])
+    models = (Comment, RoundInvitation, CommentRound, Section, Clause, ClauseText, Declaration)
+    return caching.content_stamp(
+        row, *models, newest_event=Subquery(SigningEvent.objects.order_by("-pk").values("pk")[:1])
     )
-    # No row: the declaration went away since the request read its permissions; the ids in the key
-    # will differ on the next view, and this one reads the lists afresh.
-    return ".".join(str(value or 0) for value in row) if row else "gone"
 
 
 def _secretariat_lists(declarations: list[int], now: datetime.datetime) -> SecretariatLists:
@@ -252,7 +231,7 @@ def _secretariat_lists(declarations: list[int], now: datetime.datetime) -> Secre
     lists = cache.get(key)
     if not isinstance(lists, SecretariatLists) or not lists.read_at <= now < lists.valid_until:
         lists = _secretariat(declarations, now)
-        if stamp != "gone":
+        if stamp:  # nothing is kept under a stamp that says nothing
             cache.set(key, lists, caching.BODY_TTL)
     return lists
 

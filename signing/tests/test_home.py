@@ -239,10 +239,10 @@ def test_a_declaration_gone_since_the_permissions_were_read_is_no_error(demo: De
     round_ = _round(demo)
     _draft(round_, "gyeonggi")
     rounds.party_submit(round=round_, party=Party.objects.get(key="gyeonggi"), by=_user("gyeonggi.focal"))
-    assert secretariat_stamp([0]) == "gone"
+    assert secretariat_stamp([0]) == ""
     cache.clear()
     waiting = waiting_for(_user("secretariat"), edited=[0, demo.pk])
     assert [r.undecided for r in waiting.awaiting_decision] == [1]  # type: ignore[attr-defined]
     assert not cache.get(
-        data_key("home-secretariat", stamp="gone", shown={"ids": [0, demo.pk]})
+        data_key("home-secretariat", stamp="", shown={"ids": [0, demo.pk]})
     )  # nothing kept under a stamp that says nothing
